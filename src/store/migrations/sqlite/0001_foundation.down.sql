@@ -1,0 +1,9 @@
+DROP TABLE audit_log;
+DROP TABLE unit_journal;
+DROP TABLE unit_connectors;
+DROP TABLE sequences;
+DROP TABLE identities;
+DROP TABLE units;
+DROP TABLE work_orders;
+DROP TABLE environments;
+DROP TABLE variants;

@@ -1,0 +1,22 @@
+// A temporary directory removed (recursively) when the object goes away.
+#pragma once
+
+#include <string>
+
+namespace evprov::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // path() + "/" + name
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace evprov::test
