@@ -15,15 +15,15 @@ namespace evprov::catalog {
 // --- product variant ---------------------------------------------------------
 
 struct Connector {
-  int id = 0;                 // 1..M within its EVSE, no gaps
-  std::string type;           // OCPP ConnectorEnumType-like: cType2, cCCS2, sType2, cCCS1, cG105, ...
-  double max_current_a = 0;   // per phase (AC) or DC current
-  int phases = 0;             // 1 or 3 for AC; 0 for DC
-  std::string label;          // text printed on the physical label, may use ${evse} ${connector}
+  int id = 0;        // 1..M within its EVSE, no gaps
+  std::string type;  // OCPP ConnectorEnumType-like: cType2, cCCS2, sType2, cCCS1, cG105, ...
+  double max_current_a = 0;  // per phase (AC) or DC current
+  int phases = 0;            // 1 or 3 for AC; 0 for DC
+  std::string label;         // text printed on the physical label, may use ${evse} ${connector}
 };
 
 struct Evse {
-  int id = 0;                 // 1..N, no gaps
+  int id = 0;  // 1..N, no gaps
   double max_power_kw = 0;
   std::vector<Connector> connectors;
 };
@@ -35,30 +35,30 @@ struct ThermalLimits {
 
 struct OperatingLimits {
   double max_current_a = 0;
-  int phases = 0;             // 1 or 3 (AC); 0 for DC
+  int phases = 0;  // 1 or 3 (AC); 0 for DC
   ThermalLimits thermal;
 };
 
 struct LoggingSettings {
-  std::string level;                 // "error" | "warn" | "info" | "debug"
-  bool diagnostics_upload = false;   // allow GetLog uploads
+  std::string level;                // "error" | "warn" | "info" | "debug"
+  bool diagnostics_upload = false;  // allow GetLog uploads
   int retention_days = 0;
 };
 
 struct TimeSyncSettings {
-  std::string source;                // "ntp" | "heartbeat"
-  std::string time_zone;             // IANA name, e.g. "Europe/Berlin"
+  std::string source;     // "ntp" | "heartbeat"
+  std::string time_zone;  // IANA name, e.g. "Europe/Berlin"
   int sync_interval_s = 0;
 };
 
 // One device-model variable the configure step sets. value may contain
 // ${env.*} and ${unit.*} placeholders (docs/catalog.md lists them).
 struct VariableSetting {
-  std::string component;             // e.g. "OCPPCommCtrlr"
+  std::string component;  // e.g. "OCPPCommCtrlr"
   std::optional<std::string> component_instance;
-  std::optional<int> evse;           // component's EVSE, if any
-  std::optional<int> connector;      // component's connector, if any
-  std::string variable;              // e.g. "HeartbeatInterval"
+  std::optional<int> evse;       // component's EVSE, if any
+  std::optional<int> connector;  // component's connector, if any
+  std::string variable;          // e.g. "HeartbeatInterval"
   std::optional<std::string> variable_instance;
   std::string attribute = "Actual";  // Actual | Target | MinSet | MaxSet
   std::string value;
@@ -66,7 +66,7 @@ struct VariableSetting {
 
 // A parameter deliberately left for field provisioning (site commissioning).
 struct FieldParameter {
-  std::string name;                  // e.g. "site_name", "grid_max_current_a"
+  std::string name;  // e.g. "site_name", "grid_max_current_a"
   std::string description;
 };
 
@@ -74,9 +74,9 @@ struct FieldParameter {
 // {serial} {hardware_id}; see identity/naming.h.
 struct NamingConvention {
   std::string prefix;
-  std::string serial_pattern;        // used when the MES supplies no serial
-  std::string charger_id_pattern;    // the OCPP identity
-  bool gap_free = true;              // sequence numbers without gaps
+  std::string serial_pattern;      // used when the MES supplies no serial
+  std::string charger_id_pattern;  // the OCPP identity
+  bool gap_free = true;            // sequence numbers without gaps
 };
 
 // Where the charger keeps its serial number (a vendor variable written only in factory mode).
@@ -86,15 +86,15 @@ struct SerialVariable {
 };
 
 struct FirmwarePin {
-  std::string version;               // the version the unit must run
-  std::string release;               // firmware release reference (filled by the firmware part)
+  std::string version;  // the version the unit must run
+  std::string release;  // firmware release reference (filled by the firmware part)
 };
 
 struct Variant {
-  std::string name;                  // stable key, e.g. "wallbox-ac22"
-  int version = 0;                   // assigned by the repository on import
-  std::string vendor_name;           // <= 50
-  std::string model;                 // <= 20
+  std::string name;         // stable key, e.g. "wallbox-ac22"
+  int version = 0;          // assigned by the repository on import
+  std::string vendor_name;  // <= 50
+  std::string model;        // <= 20
   std::string description;
   std::vector<std::string> hardware_revisions;
   std::vector<Evse> evses;
@@ -114,22 +114,22 @@ struct Variant {
 struct ApnDefaults {
   std::string apn;
   std::string username;
-  std::string authentication;        // "NONE" | "PAP" | "CHAP" | "AUTO"
-  std::string preferred_network;     // MCC+MNC, optional
+  std::string authentication;     // "NONE" | "PAP" | "CHAP" | "AUTO"
+  std::string preferred_network;  // MCC+MNC, optional
   bool use_only_preferred = false;
 };
 
 struct Environment {
-  std::string name;                  // "staging", "production", ...
-  std::string kind;                  // "staging" | "production"
-  std::string csms_url;              // wss://... (security profile 2/3)
-  int security_profile = 0;          // 2 or 3
-  std::string organization_name;     // certificate O, SecurityCtrlr.OrganizationName
+  std::string name;               // "staging", "production", ...
+  std::string kind;               // "staging" | "production"
+  std::string csms_url;           // wss://... (security profile 2/3)
+  int security_profile = 0;       // 2 or 3
+  std::string organization_name;  // certificate O, SecurityCtrlr.OrganizationName
   std::vector<std::string> ntp_servers;
   std::vector<std::string> dns_servers;
   ApnDefaults apn;
-  std::string cpms_registration_url; // https://...
-  std::string issuing_ca;            // name of the issuing CA (the PKI part resolves it)
+  std::string cpms_registration_url;         // https://...
+  std::string issuing_ca;                    // name of the issuing CA (the PKI part resolves it)
   std::optional<std::string> emi3_country;   // ISO 3166 alpha-2, e.g. "DE"
   std::optional<std::string> emi3_operator;  // 3 alphanumerics, e.g. "ABC"
 };
@@ -137,14 +137,14 @@ struct Environment {
 // --- work order -------------------------------------------------------------------
 
 struct WorkOrder {
-  std::string id;                    // e.g. "WO-2026-0042"
+  std::string id;  // e.g. "WO-2026-0042"
   std::string variant_name;
   int variant_version = 0;
   std::string environment;
   int quantity = 0;
-  std::string customer;              // customer / operator account
+  std::string customer;  // customer / operator account
   std::string site_group;
-  std::string tariff;                // placeholder reference
+  std::string tariff;  // placeholder reference
 };
 
 }  // namespace evprov::catalog
