@@ -1,0 +1,55 @@
+// Shared plumbing for the `evprov` subcommands (private to src/cli).
+//
+// Each command group lives in its own file and registers itself with
+// Register*Commands(app, ctx). A command's callback returns a Status; Main
+// turns it into the exit code (0 ok, 1 failure) and one stderr line.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "evprov/common/status.h"
+#include "evprov/store/store.h"
+
+namespace evprov::cli {
+
+// Options shared by every command, filled by CLI11 before a callback runs.
+struct Context {
+  std::string store_url;  // --store / $EVPROV_STORE / ./evprov.db
+  std::string actor;      // --actor / $EVPROV_ACTOR / $USER
+  bool json = false;      // --json: machine-readable output
+
+  // The store, opened on first use; does not migrate. `Init` creates it.
+  Result<store::Store*> OpenStore();
+  // Opens the store and checks that its schema is the one this binary expects.
+  Result<store::Store*> OpenMigratedStore();
+
+  // Set by the command that ran; Main returns its exit code.
+  Status result;
+
+ private:
+  std::unique_ptr<store::Store> store_;
+};
+
+// Wraps a command body so that its Status lands in ctx.result.
+inline std::function<void()> Run(Context& ctx, std::function<Status()> body) {
+  return [&ctx, body = std::move(body)] { ctx.result = body(); };
+}
+
+// Runs fn in a write (or read) transaction on the migrated store.
+Status WithTx(Context& ctx, store::TxMode mode, const std::function<Status(store::Transaction&)>& fn);
+
+// Output helpers: a listing prints as an aligned text table, or as a JSON
+// array of objects with --json. Keys of `columns` pick and order the fields.
+void PrintListing(const Context& ctx, const std::vector<std::string>& columns,
+                  const nlohmann::ordered_json& rows);
+// A single object: "key: value" lines, or JSON with --json.
+void PrintObject(const Context& ctx, const nlohmann::ordered_json& object);
+
+void RegisterStoreCommands(CLI::App& app, Context& ctx);
+
+}  // namespace evprov::cli

@@ -1,0 +1,33 @@
+#include "cli/command.h"
+
+namespace evprov::cli {
+
+Result<store::Store*> Context::OpenStore() {
+  if (!store_) {
+    EVPROV_ASSIGN_OR_RETURN(store_, store::OpenStore(store_url));
+  }
+  return store_.get();
+}
+
+Result<store::Store*> Context::OpenMigratedStore() {
+  EVPROV_ASSIGN_OR_RETURN(store::Store * s, OpenStore());
+  EVPROV_ASSIGN_OR_RETURN(int version, store::SchemaVersion(*s));
+  int latest = store::LatestSchemaVersion(s->dialect());
+  if (version == 0) {
+    return Status::FailedPrecondition("store " + store_url + ": not initialised; run 'evprov init'");
+  }
+  if (version != latest) {
+    return Status::FailedPrecondition("store " + store_url + ": schema version " +
+                                      std::to_string(version) + ", this evprov needs " +
+                                      std::to_string(latest) + "; run 'evprov store migrate'");
+  }
+  return s;
+}
+
+Status WithTx(Context& ctx, store::TxMode mode,
+              const std::function<Status(store::Transaction&)>& fn) {
+  EVPROV_ASSIGN_OR_RETURN(store::Store * s, ctx.OpenMigratedStore());
+  return store::InTransaction(*s, mode, fn);
+}
+
+}  // namespace evprov::cli
