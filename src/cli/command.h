@@ -43,6 +43,21 @@ inline std::function<void()> Run(Context& ctx, std::function<Status()> body) {
 // Runs fn in a write (or read) transaction on the migrated store.
 Status WithTx(Context& ctx, store::TxMode mode, const std::function<Status(store::Transaction&)>& fn);
 
+// Runs fetch in a transaction of `mode` and returns what it built.
+using JsonFetch = std::function<Result<nlohmann::ordered_json>(store::Transaction&)>;
+Result<nlohmann::ordered_json> FetchJson(Context& ctx, store::TxMode mode, const JsonFetch& fetch);
+
+// A JSON array with row(item) for each item.
+template <typename T, typename F>
+nlohmann::ordered_json RowsOf(const std::vector<T>& items, F row) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& item : items) out.push_back(row(item));
+  return out;
+}
+
+// Commands that change something need a named actor for the audit log.
+Status RequireActor(const Context& ctx);
+
 // Output helpers: a listing prints as an aligned text table, or as a JSON
 // array of objects with --json. Keys of `columns` pick and order the fields.
 void PrintListing(const Context& ctx, const std::vector<std::string>& columns,

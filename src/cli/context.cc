@@ -30,4 +30,18 @@ Status WithTx(Context& ctx, store::TxMode mode,
   return store::InTransaction(*s, mode, fn);
 }
 
+Result<nlohmann::ordered_json> FetchJson(Context& ctx, store::TxMode mode, const JsonFetch& fetch) {
+  nlohmann::ordered_json out;
+  EVPROV_TRY(WithTx(ctx, mode, [&](store::Transaction& tx) -> Status {
+    EVPROV_ASSIGN_OR_RETURN(out, fetch(tx));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status RequireActor(const Context& ctx) {
+  if (ctx.actor.empty()) return Status::InvalidArgument("--actor: required (or set $EVPROV_ACTOR)");
+  return Status::Ok();
+}
+
 }  // namespace evprov::cli
