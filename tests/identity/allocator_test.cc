@@ -148,6 +148,9 @@ TEST_F(AllocatorTest, CollisionWithMesSerialSkipsWhenNotGapFree) {
                    {"EVB-2626-000002"});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].Int(0), mes) << "the MES serial stays with its unit";
+  std::string logged = logs_.sink().Joined();
+  EXPECT_NE(logged.find(R"("event":"identity.skipped")"), std::string::npos) << logged;
+  EXPECT_NE(logged.find(R"("value":"EVB-2626-000002")"), std::string::npos);
 }
 
 TEST_F(AllocatorTest, ExhaustedSequenceFails) {

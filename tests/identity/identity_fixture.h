@@ -11,6 +11,7 @@
 #include <string>
 
 #include "evprov/catalog/model.h"
+#include "evprov/common/log.h"
 #include "evprov/store/store.h"
 #include "evprov/units/units.h"
 #include "support/temp_dir.h"
@@ -103,6 +104,7 @@ class StoreTest : public ::testing::Test {
     return rows;
   }
 
+  log::ScopedCapture logs_;  // keeps test output readable; tests may assert on it
   evprov::test::TempDir dir_;
   std::unique_ptr<store::Store> store_;
 };
