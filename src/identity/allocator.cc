@@ -30,16 +30,26 @@ Result<std::optional<IssuedIdentity>> FindIssued(store::Transaction& tx, std::in
   return std::optional<IssuedIdentity>(std::move(issued));
 }
 
-// The unit holding a value; kInternal when nobody does (the caller saw a conflict).
-Result<std::int64_t> HolderOf(store::Transaction& tx, IdentityKind kind, std::string_view value) {
+// The unit holding a value, if any.
+Result<std::optional<std::int64_t>> HolderOf(store::Transaction& tx, IdentityKind kind,
+                                             std::string_view value) {
   EVPROV_ASSIGN_OR_RETURN(auto rows,
                           tx.Query("SELECT unit_id FROM identities WHERE kind = ? AND value = ?",
                                    {IdentityKindName(kind), value}));
-  if (rows.empty()) {
-    return Status::Internal(std::string(IdentityKindName(kind)) + " " + Quoted(value) +
-                            ": insert conflicted but no unit holds it");
-  }
-  return rows[0].Int(0);
+  if (rows.empty()) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(rows[0].Int(0));
+}
+
+// After an insert that changed nothing: the holder of the value, or kAborted
+// when the conflict was on (unit, kind) — a concurrent transaction (possible
+// under PostgreSQL) gave the unit its identity first; a retry returns it.
+Result<std::int64_t> ConflictHolder(store::Transaction& tx, std::int64_t unit_id,
+                                    const IssuedIdentity& id) {
+  EVPROV_ASSIGN_OR_RETURN(std::optional<std::int64_t> holder, HolderOf(tx, id.kind, id.value));
+  if (holder && *holder != unit_id) return *holder;
+  return Status::Aborted(std::string(IdentityKindName(id.kind)) + ": unit " +
+                         std::to_string(unit_id) +
+                         " was given one by a concurrent transaction; retry");
 }
 
 Status AlreadyIssued(IdentityKind kind, std::string_view value, std::int64_t holder,
@@ -153,11 +163,7 @@ Result<IssuedIdentity> Allocate(store::Transaction& tx, std::int64_t unit_id, Id
       EVPROV_TRY(RecordIssue(tx, unit_id, issued, "allocated", at, actor));
       return issued;
     }
-    EVPROV_ASSIGN_OR_RETURN(std::int64_t holder, HolderOf(tx, kind, issued.value));
-    if (holder == unit_id) {
-      return Status::Internal(std::string(IdentityKindName(kind)) + ": unit " +
-                              std::to_string(unit_id) + " already holds " + Quoted(issued.value));
-    }
+    EVPROV_ASSIGN_OR_RETURN(std::int64_t holder, ConflictHolder(tx, unit_id, issued));
     if (!sequenced) {
       return AlreadyIssued(kind, issued.value, holder,
                            "; the pattern has no {seq} to move on with");
@@ -244,7 +250,7 @@ Result<IssuedIdentity> RecordMesSerial(store::Transaction& tx, std::int64_t unit
   std::string at = NowUtc();
   EVPROV_ASSIGN_OR_RETURN(bool inserted, TryInsert(tx, unit_id, issued, at));
   if (!inserted) {
-    EVPROV_ASSIGN_OR_RETURN(std::int64_t holder, HolderOf(tx, issued.kind, issued.value));
+    EVPROV_ASSIGN_OR_RETURN(std::int64_t holder, ConflictHolder(tx, unit_id, issued));
     return AlreadyIssued(issued.kind, issued.value, holder, "");
   }
   EVPROV_TRY(RecordIssue(tx, unit_id, issued, "mes", at, actor));
