@@ -41,7 +41,8 @@ inline std::function<void()> Run(Context& ctx, std::function<Status()> body) {
 }
 
 // Runs fn in a write (or read) transaction on the migrated store.
-Status WithTx(Context& ctx, store::TxMode mode, const std::function<Status(store::Transaction&)>& fn);
+Status WithTx(Context& ctx, store::TxMode mode,
+              const std::function<Status(store::Transaction&)>& fn);
 
 // Runs fetch in a transaction of `mode` and returns what it built.
 using JsonFetch = std::function<Result<nlohmann::ordered_json>(store::Transaction&)>;

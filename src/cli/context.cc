@@ -14,7 +14,8 @@ Result<store::Store*> Context::OpenMigratedStore() {
   EVPROV_ASSIGN_OR_RETURN(int version, store::SchemaVersion(*s));
   int latest = store::LatestSchemaVersion(s->dialect());
   if (version == 0) {
-    return Status::FailedPrecondition("store " + store_url + ": not initialised; run 'evprov init'");
+    return Status::FailedPrecondition("store " + store_url +
+                                      ": not initialised; run 'evprov init'");
   }
   if (version != latest) {
     return Status::FailedPrecondition("store " + store_url + ": schema version " +

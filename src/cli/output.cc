@@ -42,7 +42,8 @@ void PrintListing(const Context& ctx, const std::vector<std::string>& columns,
   std::vector<std::string> header;
   for (const auto& c : columns) {
     std::string h = c;
-    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    std::transform(h.begin(), h.end(), h.begin(),
+                   [](unsigned char ch) { return std::toupper(ch); });
     header.push_back(h);
   }
   print(header);

@@ -13,8 +13,8 @@ void RegisterStoreCommands(CLI::App& app, Context& ctx) {
     EVPROV_ASSIGN_OR_RETURN(int before, store::SchemaVersion(*s));
     EVPROV_TRY(store::MigrateToLatest(*s));
     int after = store::LatestSchemaVersion(s->dialect());
-    PrintObject(ctx, {{"store", s->description()}, {"schema_version", after},
-                      {"created", before == 0}});
+    PrintObject(ctx,
+                {{"store", s->description()}, {"schema_version", after}, {"created", before == 0}});
     return Status::Ok();
   }));
 
@@ -24,7 +24,8 @@ void RegisterStoreCommands(CLI::App& app, Context& ctx) {
   version->callback(Run(ctx, [&ctx]() -> Status {
     EVPROV_ASSIGN_OR_RETURN(store::Store * s, ctx.OpenStore());
     EVPROV_ASSIGN_OR_RETURN(int v, store::SchemaVersion(*s));
-    PrintObject(ctx, {{"store", s->description()}, {"schema_version", v},
+    PrintObject(ctx, {{"store", s->description()},
+                      {"schema_version", v},
                       {"latest", store::LatestSchemaVersion(s->dialect())}});
     return Status::Ok();
   }));
