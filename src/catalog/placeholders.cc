@@ -8,8 +8,6 @@ namespace {
 constexpr std::string_view kOpen = "${";
 // How many list elements a template may index: env.ntp_servers[0..3].
 constexpr int kMaxListIndex = 4;
-// BootNotification serialNumber is at most 25 characters (OCPP 2.0.1).
-constexpr std::size_t kMaxSerialLength = 25;
 
 std::vector<std::string> TemplateNames() {
   std::vector<std::string> names = {
@@ -41,16 +39,9 @@ std::vector<std::string> TemplateNames() {
 
 }  // namespace
 
-const std::vector<std::string>& AllowedPlaceholders(PlaceholderContext context) {
-  static const std::vector<std::string> kTemplate = TemplateNames();
-  static const std::vector<std::string> kLabel = {"evse", "connector", "unit.serial"};
-  switch (context) {
-    case PlaceholderContext::kTemplateValue:
-      return kTemplate;
-    case PlaceholderContext::kLabel:
-      return kLabel;
-  }
-  return kTemplate;
+const std::vector<std::string>& AllowedPlaceholders() {
+  static const std::vector<std::string> kNames = TemplateNames();
+  return kNames;
 }
 
 Result<std::vector<std::string>> FindPlaceholders(std::string_view text) {
@@ -70,21 +61,15 @@ Result<std::vector<std::string>> FindPlaceholders(std::string_view text) {
   return names;
 }
 
-Status CheckPlaceholders(std::string_view text, PlaceholderContext context) {
+Status CheckPlaceholders(std::string_view text) {
   EVPROV_ASSIGN_OR_RETURN(std::vector<std::string> names, FindPlaceholders(text));
-  const std::vector<std::string>& allowed = AllowedPlaceholders(context);
+  const std::vector<std::string>& allowed = AllowedPlaceholders();
   for (const std::string& name : names) {
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-    std::string hint;
-    switch (context) {
-      case PlaceholderContext::kTemplateValue:
-        hint = "allowed: ${env.*} and ${unit.*} names listed in docs/catalog.md";
-        break;
-      case PlaceholderContext::kLabel:
-        hint = "allowed: ${evse}, ${connector}, ${unit.serial}";
-        break;
-    }
-    return Status::InvalidArgument("unknown placeholder '${" + name + "}' (" + hint + ")");
+    std::string msg = "unknown placeholder '${";
+    msg += name;
+    msg += "}' (allowed: the ${env.*} and ${unit.*} names in docs/catalog.md)";
+    return Status::InvalidArgument(std::move(msg));
   }
   return Status::Ok();
 }
@@ -135,11 +120,6 @@ std::map<std::string, std::string> EnvironmentPlaceholderValues(const Environmen
   if (env.emi3_country) put("env.emi3_country", *env.emi3_country);
   if (env.emi3_operator) put("env.emi3_operator", *env.emi3_operator);
   return v;
-}
-
-std::size_t MaxLabelPlaceholderLength(std::string_view name) {
-  if (name == "unit.serial") return kMaxSerialLength;
-  return 0;
 }
 
 }  // namespace evprov::catalog

@@ -5,6 +5,8 @@
 
 #include "catalog/documents.h"
 #include "evprov/catalog/placeholders.h"
+#include "evprov/identity/connectors.h"
+#include "evprov/identity/naming.h"
 
 namespace evprov::catalog {
 namespace {
@@ -61,9 +63,8 @@ void CheckNoEndpoint(Issues& issues, std::string_view path, std::string_view tex
   }
 }
 
-void CheckPlaceholdersAt(Issues& issues, std::string_view path, std::string_view text,
-                         PlaceholderContext context) {
-  Status s = CheckPlaceholders(text, context);
+void CheckPlaceholdersAt(Issues& issues, std::string_view path, std::string_view text) {
+  Status s = CheckPlaceholders(text);
   if (!s.ok()) issues.Add(path, s.message());
 }
 
@@ -78,19 +79,41 @@ void CheckSequentialId(Issues& issues, std::string_view path, int id, std::size_
   }
 }
 
-// The label with ${evse} and ${connector} filled in and every other
-// placeholder at its longest.
-std::size_t WorstLabelLength(const std::string& label, int evse, int connector) {
-  std::map<std::string, std::string> values = {{"evse", std::to_string(evse)},
-                                               {"connector", std::to_string(connector)}};
-  for (const std::string& name : AllowedPlaceholders(PlaceholderContext::kLabel)) {
-    if (!values.count(name)) values[name] = std::string(MaxLabelPlaceholderLength(name), 'x');
-  }
-  auto rendered = ExpandPlaceholders(label, values);
-  return rendered.ok() ? CharCount(*rendered) : 0;
+// The longest names a label can show: an MES-supplied serial may use the
+// whole OCPP limit; the charger ID is bounded by its pattern.
+identity::ConnectorNames WorstCaseNames(const NamingConvention& naming) {
+  std::size_t charger_id = identity::kMaxChargerIdLength;
+  auto pattern = identity::ParseNamingPattern(naming.charger_id_pattern);
+  if (pattern.ok()) charger_id = identity::MaxRenderedLength(*pattern, naming.prefix.size());
+  return {std::string(charger_id, 'W'), std::string(identity::kMaxSerialLength, 'W')};
 }
 
-void CheckConnector(Issues& issues, const std::string& path, const Connector& c, int evse) {
+// Labels are rendered by identity::RenderLabel; here they must render, and
+// fit the label, with every name at its longest.
+void CheckLabel(Issues& issues, const std::string& path, const Connector& c, int evse,
+                const identity::ConnectorNames& worst) {
+  CheckNoEndpoint(issues, path, c.label);
+  if (c.label.empty()) {
+    issues.Add(path, "must not be empty");
+    return;
+  }
+  auto rendered = identity::RenderLabel(c.label, evse, c.id, worst);
+  if (!rendered.ok()) {
+    std::string_view reason = rendered.status().message();
+    constexpr std::string_view kOwnPrefix = "label: ";
+    if (reason.substr(0, kOwnPrefix.size()) == kOwnPrefix) reason.remove_prefix(kOwnPrefix.size());
+    issues.Add(path, reason);
+    return;
+  }
+  const std::size_t n = CharCount(*rendered);
+  if (n > kMaxLabel) {
+    issues.Add(path, "renders to up to " + std::to_string(n) + " characters; the limit is " +
+                         std::to_string(kMaxLabel));
+  }
+}
+
+void CheckConnector(Issues& issues, const std::string& path, const Connector& c, int evse,
+                    const identity::ConnectorNames& worst) {
   if (CheckOneOf(issues, Join(path, "type"), c.type, kConnectorTypes)) {
     const std::string phases = Join(path, "phases");
     if (c.phases != 0 && c.phases != 1 && c.phases != 3) {
@@ -103,22 +126,7 @@ void CheckConnector(Issues& issues, const std::string& path, const Connector& c,
     }
   }
   CheckRange(issues, Join(path, "max_current_a"), c.max_current_a, {0, 1000, true});
-  const std::string label = Join(path, "label");
-  CheckNoEndpoint(issues, label, c.label);
-  if (c.label.empty()) {
-    issues.Add(label, "must not be empty");
-    return;
-  }
-  Status ph = CheckPlaceholders(c.label, PlaceholderContext::kLabel);
-  if (!ph.ok()) {
-    issues.Add(label, ph.message());
-    return;
-  }
-  const std::size_t n = WorstLabelLength(c.label, evse, c.id);
-  if (n > kMaxLabel) {
-    issues.Add(label, "renders to up to " + std::to_string(n) + " characters; the limit is " +
-                          std::to_string(kMaxLabel));
-  }
+  CheckLabel(issues, Join(path, "label"), c, evse, worst);
 }
 
 void CheckLayout(const Variant& v, Issues& issues) {
@@ -127,6 +135,7 @@ void CheckLayout(const Variant& v, Issues& issues) {
     issues.Add("evses", "at most " + std::to_string(kMaxEvses) + " EVSEs");
   }
   int max_ac_phases = 0;
+  const identity::ConnectorNames worst = WorstCaseNames(v.naming);
   for (std::size_t i = 0; i < v.evses.size(); ++i) {
     const Evse& e = v.evses[i];
     const std::string path = Index("evses", i);
@@ -140,7 +149,7 @@ void CheckLayout(const Variant& v, Issues& issues) {
     for (std::size_t k = 0; k < e.connectors.size(); ++k) {
       const Connector& c = e.connectors[k];
       CheckSequentialId(issues, Join(Index(cpath, k), "id"), c.id, k, "connector");
-      CheckConnector(issues, Index(cpath, k), c, e.id);
+      CheckConnector(issues, Index(cpath, k), c, e.id, worst);
       max_ac_phases = std::max(max_ac_phases, c.phases);
     }
   }
@@ -209,7 +218,7 @@ void CheckDeviceModel(const Variant& v, Issues& issues) {
     const std::string value = Join(path, "value");
     CheckLength(issues, value, s.value, 0, kMaxValue);
     CheckNoEndpoint(issues, value, s.value);
-    CheckPlaceholdersAt(issues, value, s.value, PlaceholderContext::kTemplateValue);
+    CheckPlaceholdersAt(issues, value, s.value);
     auto key = std::make_tuple(s.component, s.component_instance.value_or(""), s.evse.value_or(0),
                                s.connector.value_or(0), s.variable,
                                s.variable_instance.value_or(""), s.attribute);
@@ -263,12 +272,11 @@ void CheckIdentity(const Variant& v, Issues& issues) {
   }
 }
 
+// Naming patterns belong to the identity part; its messages start with the
+// field name ("serial_pattern: ...").
 void CheckNaming(const Variant& v, Issues& issues) {
-  CheckLength(issues, "naming.prefix", v.naming.prefix, 0, 16);
-  CheckLength(issues, "naming.serial_pattern", v.naming.serial_pattern, 1, 100);
-  CheckLength(issues, "naming.charger_id_pattern", v.naming.charger_id_pattern, 1, 100);
-  CheckNoEndpoint(issues, "naming.serial_pattern", v.naming.serial_pattern);
-  CheckNoEndpoint(issues, "naming.charger_id_pattern", v.naming.charger_id_pattern);
+  Status s = identity::ValidateNamingConvention(v.naming);
+  if (!s.ok()) issues.Add("", "naming." + s.message());
 }
 
 }  // namespace

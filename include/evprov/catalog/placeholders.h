@@ -1,17 +1,16 @@
-// Placeholders in variant templates: the one fixed set of names a variant may
-// use, how they are found, and how the configure step expands them.
-//
-//   device_model[].value:  ${env.X} and ${unit.X}   e.g. "${env.ntp_servers[0]}"
-//   evses[].connectors[].label:  ${evse} ${connector} ${unit.serial}
-//
+// Placeholders in variant templates (device_model[].value): the one fixed set
+// of ${env.X} and ${unit.X} names a template may use, how they are found, and
+// how the configure step expands them, e.g. "${env.ntp_servers[0]}".
 // Anything else is rejected at load time, naming the placeholder; the list
 // (with each value's meaning) is in docs/catalog.md. Endpoints reach a charger
 // only through ${env.*}, never as a literal in a variant.
 //
+// Connector labels have their own placeholders (${evse} ${connector}
+// ${serial} ${charger_id}), rendered by identity::RenderLabel.
+//
 // Thread-safety: pure functions over values; callable from any thread.
 #pragma once
 
-#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,21 +21,16 @@
 
 namespace evprov::catalog {
 
-enum class PlaceholderContext {
-  kTemplateValue,  // device_model[].value
-  kLabel,          // evses[].connectors[].label
-};
-
-// Every name allowed in the context, e.g. "env.csms_url", "unit.serial", "evse".
-const std::vector<std::string>& AllowedPlaceholders(PlaceholderContext context);
+// Every name a template may use, e.g. "env.csms_url", "unit.serial".
+const std::vector<std::string>& AllowedPlaceholders();
 
 // The names inside ${...} in text, in order ("env.csms_url"); InvalidArgument
 // for a "${" without its "}" or an empty name.
 Result<std::vector<std::string>> FindPlaceholders(std::string_view text);
 
-// Ok when every placeholder of text is allowed in the context; else
-// InvalidArgument "unknown placeholder '${env.foo}' (allowed: ...)".
-Status CheckPlaceholders(std::string_view text, PlaceholderContext context);
+// Ok when every placeholder of text is allowed; else InvalidArgument
+// "unknown placeholder '${env.foo}' (allowed: ...)".
+Status CheckPlaceholders(std::string_view text);
 
 // Replaces every ${name} with values.at(name); InvalidArgument naming the
 // first placeholder that has no value.
@@ -47,9 +41,5 @@ Result<std::string> ExpandPlaceholders(std::string_view text,
 // ("env.csms_url", "env.ntp_servers[0]", ...). Lists give one entry per
 // element; absent optional fields give no entry.
 std::map<std::string, std::string> EnvironmentPlaceholderValues(const Environment& env);
-
-// The longest text a label placeholder can expand to (unit.serial: 25).
-// REQUIRES: name is allowed in PlaceholderContext::kLabel and is not evse/connector.
-std::size_t MaxLabelPlaceholderLength(std::string_view name);
 
 }  // namespace evprov::catalog
