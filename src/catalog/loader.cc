@@ -50,10 +50,10 @@ Result<T> LoadFile(const std::string& path, ReadFn<T> read, CheckFn<T> check) {
 }
 
 template <typename T>
-Status Validate(const T& value, CheckFn<T> check) {
+Status Validate(const T& value, std::string_view source, CheckFn<T> check) {
   Issues issues;
   check(value, issues);
-  return issues.ToStatus("");
+  return issues.ToStatus(source);
 }
 
 }  // namespace
@@ -78,14 +78,14 @@ Result<WorkOrder> LoadWorkOrderFromString(std::string_view text, std::string_vie
   return LoadText<WorkOrder>(text, source_name, ReadWorkOrder, CheckWorkOrder);
 }
 
-Status ValidateVariant(const Variant& variant) {
-  return Validate(variant, CheckVariant);
+Status ValidateVariant(const Variant& variant, std::string_view source) {
+  return Validate(variant, source, CheckVariant);
 }
-Status ValidateEnvironment(const Environment& env) {
-  return Validate(env, CheckEnvironment);
+Status ValidateEnvironment(const Environment& env, std::string_view source) {
+  return Validate(env, source, CheckEnvironment);
 }
-Status ValidateWorkOrder(const WorkOrder& order) {
-  return Validate(order, CheckWorkOrder);
+Status ValidateWorkOrder(const WorkOrder& order, std::string_view source) {
+  return Validate(order, source, CheckWorkOrder);
 }
 
 }  // namespace evprov::catalog

@@ -1,4 +1,4 @@
-// Variants and environments in the store (work orders: work_orders.cc).
+// Variants and environments in the store (work orders: work_order_repository.cc).
 #include "evprov/catalog/repository.h"
 
 #include <nlohmann/json.hpp>
@@ -14,9 +14,10 @@
 namespace evprov::catalog {
 namespace {
 
+// Columns 0..8 are a VariantRecord; FindVariant adds id (9) and document (10).
 constexpr std::string_view kVariantColumns =
     "SELECT name, version, status, author, approver, created_at, approved_at, source, "
-    "content_sha256 FROM variants";
+    "content_sha256";
 
 VariantRecord VariantFromRow(const store::Row& r) {
   VariantRecord v;
@@ -81,7 +82,7 @@ std::string VariantObject(std::string_view name, int version) {
 Result<int> ImportVariant(store::Transaction& tx, const Variant& variant, std::string_view source,
                           std::string_view author) {
   EVPROV_TRY(CheckActor(author, "variant.author"));
-  EVPROV_TRY(ValidateVariant(variant).WithContext(source));
+  EVPROV_TRY(ValidateVariant(variant, source));
   const std::string document = ToJson(variant);
   const std::string sha = Sha256Hex(document);
   EVPROV_ASSIGN_OR_RETURN(auto latest,
@@ -107,20 +108,27 @@ Result<int> ImportVariant(store::Transaction& tx, const Variant& variant, std::s
   return version;
 }
 
-Result<VariantRecord> GetVariantRecord(store::Transaction& tx, std::string_view name, int version) {
+Result<StoredVariant> FindVariant(store::Transaction& tx, std::string_view name, int version) {
   const std::string what =
       version == 0 ? "variant '" + std::string(name) + "'"
                    : "variant '" + std::string(name) + "@" + std::to_string(version) + "'";
+  const std::string select = std::string(kVariantColumns) + ", id, document FROM variants";
   EVPROV_ASSIGN_OR_RETURN(
       store::Row row,
       version == 0
-          ? tx.QueryOne(
-                what,
-                std::string(kVariantColumns) + " WHERE name = ? ORDER BY version DESC LIMIT 1",
-                {name})
-          : tx.QueryOne(what, std::string(kVariantColumns) + " WHERE name = ? AND version = ?",
-                        {name, version}));
-  return VariantFromRow(row);
+          ? tx.QueryOne(what, select + " WHERE name = ? ORDER BY version DESC LIMIT 1", {name})
+          : tx.QueryOne(what, select + " WHERE name = ? AND version = ?", {name, version}));
+  StoredVariant out;
+  out.record = VariantFromRow(row);
+  out.row_id = row.Int(9);
+  EVPROV_ASSIGN_OR_RETURN(out.document,
+                          VerifiedDocument(row, 10, 8, VariantObject(name, out.record.version)));
+  return out;
+}
+
+Result<VariantRecord> GetVariantRecord(store::Transaction& tx, std::string_view name, int version) {
+  EVPROV_ASSIGN_OR_RETURN(StoredVariant stored, FindVariant(tx, name, version));
+  return std::move(stored.record);
 }
 
 Status ApproveVariant(store::Transaction& tx, std::string_view name, int version,
@@ -154,22 +162,15 @@ Status ApproveVariant(store::Transaction& tx, std::string_view name, int version
 }
 
 Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version) {
-  EVPROV_ASSIGN_OR_RETURN(VariantRecord rec, GetVariantRecord(tx, name, version));
-  const std::string object = VariantObject(name, rec.version);
-  EVPROV_ASSIGN_OR_RETURN(store::Row row,
-                          tx.QueryOne(object,
-                                      "SELECT document, content_sha256 FROM variants "
-                                      "WHERE name = ? AND version = ?",
-                                      {name, rec.version}));
-  EVPROV_ASSIGN_OR_RETURN(std::string document, VerifiedDocument(row, 0, 1, object));
-  EVPROV_ASSIGN_OR_RETURN(Variant v, VariantFromJson(document));
-  v.version = rec.version;
+  EVPROV_ASSIGN_OR_RETURN(StoredVariant stored, FindVariant(tx, name, version));
+  EVPROV_ASSIGN_OR_RETURN(Variant v, VariantFromJson(stored.document));
+  v.version = stored.record.version;
   return v;
 }
 
 Result<std::vector<VariantRecord>> ListVariants(store::Transaction& tx) {
-  EVPROV_ASSIGN_OR_RETURN(auto rows,
-                          tx.Query(std::string(kVariantColumns) + " ORDER BY name, version"));
+  EVPROV_ASSIGN_OR_RETURN(
+      auto rows, tx.Query(std::string(kVariantColumns) + " FROM variants ORDER BY name, version"));
   std::vector<VariantRecord> out;
   out.reserve(rows.size());
   for (const store::Row& r : rows) out.push_back(VariantFromRow(r));
@@ -181,7 +182,7 @@ Result<std::vector<VariantRecord>> ListVariants(store::Transaction& tx) {
 Result<ImportOutcome> ImportEnvironment(store::Transaction& tx, const Environment& env,
                                         std::string_view source, std::string_view actor) {
   EVPROV_TRY(CheckActor(actor, "environment.actor"));
-  EVPROV_TRY(ValidateEnvironment(env).WithContext(source));
+  EVPROV_TRY(ValidateEnvironment(env, source));
   const std::string document = ToJson(env);
   const std::string sha = Sha256Hex(document);
   const std::string object = "environment/" + env.name;

@@ -361,3 +361,38 @@ TEST_F(RepositoryTest, AFailedChangeLeavesNeitherRowNorAuditEntry) {
 
 }  // namespace
 }  // namespace evprov::catalog
+
+namespace evprov::catalog {
+namespace {
+
+// The example catalog as an engineer would use it: import everything, approve
+// the DC variant by a second person, create both example orders.
+TEST_F(RepositoryTest, ExampleCatalogImportsAndItsOrdersAreAccepted) {
+  for (const char* file : {"environments/staging.yaml", "environments/production.yaml"}) {
+    auto env = LoadEnvironmentFile(Example(file));
+    ASSERT_TRUE(env.ok());
+    ASSERT_TRUE(AddEnvironment(*env).ok());
+  }
+  for (const char* file : {"variants/wallbox-ac22.yaml", "variants/dc150.yaml"}) {
+    auto v = LoadVariantFile(Example(file));
+    ASSERT_TRUE(v.ok());
+    auto version = Import(*v, "alice");
+    ASSERT_TRUE(version.ok()) << version.status().ToString();
+    EXPECT_EQ(*version, 1);
+  }
+  ASSERT_TRUE(Approve("dc150", 1, "bob").ok());
+  for (const char* file : {"orders/staging-wallbox.yaml", "orders/production-dc150.yaml"}) {
+    auto order = LoadWorkOrderFile(Example(file));
+    ASSERT_TRUE(order.ok());
+    Status s = Order(*order);
+    EXPECT_TRUE(s.ok()) << file << ": " << s.ToString();
+  }
+  auto tx = store_->Begin(TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  auto orders = ListWorkOrders(**tx);
+  ASSERT_TRUE(orders.ok());
+  EXPECT_EQ(orders->size(), 2u);
+}
+
+}  // namespace
+}  // namespace evprov::catalog

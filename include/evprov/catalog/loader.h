@@ -7,7 +7,8 @@
 // Secrets never belong in these files and so never appear in messages.
 //
 // The Validate* functions check the rules on values built elsewhere (the REST
-// API, canonical JSON) and give the same messages without the source prefix.
+// API, canonical JSON) and give the same messages, each line prefixed with
+// source when it is not empty.
 //
 // Files larger than kMaxCatalogFileBytes are refused.
 // Thread-safety: pure functions; callable from any thread.
@@ -35,8 +36,8 @@ Result<Environment> LoadEnvironmentFromString(std::string_view text, std::string
 Result<WorkOrder> LoadWorkOrderFromString(std::string_view text, std::string_view source_name);
 
 // The rules alone (no type checks: the values are already typed).
-Status ValidateVariant(const Variant& variant);
-Status ValidateEnvironment(const Environment& env);
-Status ValidateWorkOrder(const WorkOrder& order);
+Status ValidateVariant(const Variant& variant, std::string_view source = "");
+Status ValidateEnvironment(const Environment& env, std::string_view source = "");
+Status ValidateWorkOrder(const WorkOrder& order, std::string_view source = "");
 
 }  // namespace evprov::catalog

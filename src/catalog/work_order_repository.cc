@@ -3,6 +3,7 @@
 
 #include "catalog/repository_internal.h"
 #include "evprov/audit/audit.h"
+#include "evprov/catalog/json.h"
 #include "evprov/catalog/loader.h"
 #include "evprov/catalog/placeholders.h"
 #include "evprov/catalog/repository.h"
@@ -60,15 +61,16 @@ Status CheckTemplateFits(const Variant& v, const Environment& env, std::string_v
 Status CreateWorkOrder(store::Transaction& tx, const WorkOrder& order, std::string_view actor) {
   if (actor.empty()) return Status::InvalidArgument("work_order.actor: empty");
   const std::string object = "work_order/" + order.id;
-  EVPROV_TRY(ValidateWorkOrder(order).WithContext(object));
+  EVPROV_TRY(ValidateWorkOrder(order, object));
   EVPROV_ASSIGN_OR_RETURN(auto existing,
                           tx.Query("SELECT id FROM work_orders WHERE id = ?", {order.id}));
   if (!existing.empty()) return Status::AlreadyExists(object + ": already exists");
 
-  EVPROV_ASSIGN_OR_RETURN(Variant variant,
-                          GetVariant(tx, order.variant_name, order.variant_version));
-  EVPROV_ASSIGN_OR_RETURN(VariantRecord rec,
-                          GetVariantRecord(tx, order.variant_name, order.variant_version));
+  EVPROV_ASSIGN_OR_RETURN(StoredVariant stored,
+                          FindVariant(tx, order.variant_name, order.variant_version));
+  const VariantRecord& rec = stored.record;
+  EVPROV_ASSIGN_OR_RETURN(Variant variant, VariantFromJson(stored.document));
+  variant.version = rec.version;
   EVPROV_ASSIGN_OR_RETURN(Environment env, GetEnvironment(tx, order.environment));
   const std::string ref = VariantObject(order.variant_name, order.variant_version);
   if (env.kind == "production" && rec.status != VariantStatus::kApproved) {
@@ -82,7 +84,7 @@ Status CreateWorkOrder(store::Transaction& tx, const WorkOrder& order, std::stri
   EVPROV_TRY(tx.Exec("INSERT INTO work_orders(id, variant_id, environment, quantity, customer, "
                      "site_group, tariff, status, created_by, created_at) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
-                     {order.id, id_row.Int(0), order.environment, order.quantity, order.customer,
+                     {order.id, stored.row_id, order.environment, order.quantity, order.customer,
                       OrNull(order.site_group), OrNull(order.tariff), actor, NowUtc()})
                  .status());
   const nlohmann::json detail = {
