@@ -215,6 +215,12 @@ void CheckDeviceModel(const Variant& v, Issues& issues) {
                              std::string(r.reason) + "; a template may not set it");
       }
     }
+    if (v.serial_variable && s.component == v.serial_variable->component &&
+        s.variable == v.serial_variable->variable) {
+      issues.Add(path, s.component + "." + s.variable +
+                           " is the variant's serial_variable, written by the identity step; a "
+                           "template may not set it");
+    }
     const std::string value = Join(path, "value");
     CheckLength(issues, value, s.value, 0, kMaxValue);
     CheckNoEndpoint(issues, value, s.value);
