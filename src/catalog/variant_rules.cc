@@ -1,5 +1,6 @@
 // The rules of a variant (docs/catalog.md, "Variant"): value -> findings.
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <tuple>
 
