@@ -91,6 +91,18 @@ TEST(LoaderTest, MissingFileIsNotFound) {
   EXPECT_NE(v.status().message().find("no-such-file.yaml"), std::string::npos);
 }
 
+TEST(LoaderTest, OversizedFileIsRefusedBeforeParsing) {
+  evprov::test::TempDir dir;
+  const std::string path = dir.File("huge.yaml");
+  {
+    std::ofstream out(path);
+    out << "description: \"" << std::string(kMaxCatalogFileBytes, 'x') << "\"\n";
+  }
+  auto v = LoadVariantFile(path);
+  EXPECT_EQ(v.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(v.status().message().find("huge.yaml: larger than 1048576 bytes"), std::string::npos);
+}
+
 TEST(LoaderTest, MessagesCarryTheSourceNameOnEveryLine) {
   auto v = LoadVariantFromString("name: X\ncolour: red\n", "variants/x.yaml");
   ASSERT_FALSE(v.ok());
@@ -189,6 +201,17 @@ TEST(CanonicalJsonTest, VersionIsNotContent) {
   w.version = 7;
   EXPECT_EQ(ContentSha256(*v), ContentSha256(w));
   EXPECT_EQ(ToJson(w).find("\"version\":7"), std::string::npos);
+}
+
+// Stored documents read back even if today's rules would refuse them.
+TEST(CanonicalJsonTest, FromJsonChecksTypesNotRules) {
+  auto v = LoadVariantFile(Example("variants/dc150.yaml"));
+  ASSERT_TRUE(v.ok());
+  v->evses[1].connectors[0].max_current_a = -5;
+  auto back = VariantFromJson(ToJson(*v));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, *v);
+  EXPECT_FALSE(ValidateVariant(*back).ok());
 }
 
 TEST(CanonicalJsonTest, FromJsonRejectsBadDocuments) {
