@@ -37,6 +37,11 @@ std::vector<std::string> TemplateNames() {
   return names;
 }
 
+void PutIfSet(std::map<std::string, std::string>& values, std::string_view name,
+              const std::string& value) {
+  if (!value.empty()) values[std::string(name)] = value;
+}
+
 }  // namespace
 
 const std::vector<std::string>& AllowedPlaceholders() {
@@ -110,16 +115,43 @@ std::map<std::string, std::string> EnvironmentPlaceholderValues(const Environmen
   };
   put_list("env.ntp_servers", env.ntp_servers);
   put_list("env.dns_servers", env.dns_servers);
-  auto put = [&v](std::string_view name, const std::string& value) {
-    if (!value.empty()) v[std::string(name)] = value;
-  };
-  put("env.apn", env.apn.apn);
-  put("env.apn_username", env.apn.username);
-  put("env.apn_authentication", env.apn.authentication);
-  put("env.apn_preferred_network", env.apn.preferred_network);
-  if (env.emi3_country) put("env.emi3_country", *env.emi3_country);
-  if (env.emi3_operator) put("env.emi3_operator", *env.emi3_operator);
+  PutIfSet(v, "env.apn", env.apn.apn);
+  PutIfSet(v, "env.apn_username", env.apn.username);
+  PutIfSet(v, "env.apn_authentication", env.apn.authentication);
+  PutIfSet(v, "env.apn_preferred_network", env.apn.preferred_network);
+  PutIfSet(v, "env.emi3_country", env.emi3_country.value_or(""));
+  PutIfSet(v, "env.emi3_operator", env.emi3_operator.value_or(""));
   return v;
+}
+
+std::map<std::string, std::string> UnitPlaceholderValues(const Variant& variant,
+                                                         const UnitNames& unit) {
+  std::size_t connectors = 0;
+  for (const Evse& e : variant.evses) connectors += e.connectors.size();
+  std::map<std::string, std::string> v = {
+      {"unit.evse_count", std::to_string(variant.evses.size())},
+      {"unit.connector_count", std::to_string(connectors)},
+  };
+  PutIfSet(v, "unit.serial", unit.serial);
+  PutIfSet(v, "unit.charger_id", unit.charger_id);
+  PutIfSet(v, "unit.hardware_id", unit.hardware_id);
+  PutIfSet(v, "unit.hardware_revision", unit.hardware_revision);
+  return v;
+}
+
+Result<std::vector<VariableSetting>> ExpandTemplate(const Variant& variant, const Environment& env,
+                                                    const UnitNames& unit) {
+  std::map<std::string, std::string> values = EnvironmentPlaceholderValues(env);
+  values.merge(UnitPlaceholderValues(variant, unit));
+  std::vector<VariableSetting> out = variant.device_model;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto expanded = ExpandPlaceholders(out[i].value, values);
+    if (!expanded.ok()) {
+      return expanded.status().WithContext("device_model[" + std::to_string(i) + "].value");
+    }
+    out[i].value = std::move(expanded).value();
+  }
+  return out;
 }
 
 }  // namespace evprov::catalog

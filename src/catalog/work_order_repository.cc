@@ -40,20 +40,14 @@ std::optional<std::string> OrNull(const std::string& s) {
 }
 
 // Every ${env.*} the variant's template uses must have a value in env, so the
-// configure step cannot fail on it later.
+// configure step cannot fail on it later (unit names are stand-ins here).
 Status CheckTemplateFits(const Variant& v, const Environment& env, std::string_view object) {
-  const auto values = EnvironmentPlaceholderValues(env);
-  for (std::size_t i = 0; i < v.device_model.size(); ++i) {
-    EVPROV_ASSIGN_OR_RETURN(auto names, FindPlaceholders(v.device_model[i].value));
-    for (const std::string& name : names) {
-      if (name.rfind("env.", 0) != 0 || values.count(name)) continue;
-      return Status::FailedPrecondition(std::string(object) + ": variant '" + v.name + "@" +
-                                        std::to_string(v.version) + "' device_model[" +
-                                        std::to_string(i) + "].value uses ${" + name +
-                                        "}, which environment '" + env.name + "' does not set");
-    }
-  }
-  return Status::Ok();
+  const UnitNames stand_in{"serial", "charger-id", "hardware-id", "rev"};
+  auto expanded = ExpandTemplate(v, env, stand_in);
+  if (expanded.ok()) return Status::Ok();
+  return Status::FailedPrecondition(std::string(object) + ": environment '" + env.name +
+                                    "' cannot fill " + VariantObject(v.name, v.version) + ": " +
+                                    expanded.status().message());
 }
 
 }  // namespace

@@ -52,6 +52,30 @@ TEST(PlaceholdersTest, StagingHasNoEmi3Values) {
   EXPECT_EQ(values.at("env.csms_url"), "wss://csms.staging.example-cpo.com/ocpp");
 }
 
+TEST(PlaceholdersTest, ExpandTemplateForOneUnit) {
+  auto v = LoadVariantFile(test::Example("variants/dc150.yaml"));
+  auto env = LoadEnvironmentFile(test::Example("environments/production.yaml"));
+  ASSERT_TRUE(v.ok() && env.ok());
+  VariableSetting count;
+  count.component = "VendorCtrlr";
+  count.variable = "Layout";
+  count.value = "${unit.evse_count}x${unit.connector_count} ${unit.serial}";
+  v->device_model.push_back(count);
+  auto settings = ExpandTemplate(*v, *env, {"DC202611000042", "EXC-DC202611000042", "HW-1", "B1"});
+  ASSERT_TRUE(settings.ok()) << settings.status().ToString();
+  ASSERT_EQ(settings->size(), v->device_model.size());
+  EXPECT_EQ((*settings)[2].variable, "OrganizationName");
+  EXPECT_EQ((*settings)[2].value, "Example CPO GmbH");
+  EXPECT_EQ((*settings)[4].value, "ptbtime1.ptb.de");
+  EXPECT_EQ(settings->back().value, "2x4 DC202611000042");
+  // A unit without a serial yet cannot be configured with a template that uses it.
+  auto missing = ExpandTemplate(*v, *env, {"", "EXC-1", "HW-1", "B1"});
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("device_model[14].value: placeholder '${unit.serial}'"),
+            std::string::npos)
+      << missing.status().message();
+}
+
 TEST(LabelRulesTest, ChargerIdLabelFitsWhenThePatternIsShort) {
   auto v = LoadVariantFile(test::Example("variants/wallbox-ac22.yaml"));
   ASSERT_TRUE(v.ok());

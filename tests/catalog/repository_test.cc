@@ -339,8 +339,9 @@ TEST_F(RepositoryTest, OrderRefusesATemplateTheEnvironmentCannotFill) {
   ASSERT_TRUE(AddEnvironment(staging_).ok());  // staging has no eMI3 ids
   Status st = Order(OrderFor("WO-1", "wallbox-ac22", 1, "staging"));
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(st.message().find("device_model[13].value uses ${env.emi3_country}, which "
-                              "environment 'staging' does not set"),
+  EXPECT_NE(st.message().find("work_order/WO-1: environment 'staging' cannot fill "
+                              "variant/wallbox-ac22@1: device_model[13].value: placeholder "
+                              "'${env.emi3_country}' has no value"),
             std::string::npos)
       << st.message();
 }

@@ -42,4 +42,23 @@ Result<std::string> ExpandPlaceholders(std::string_view text,
 // element; absent optional fields give no entry.
 std::map<std::string, std::string> EnvironmentPlaceholderValues(const Environment& env);
 
+// What a unit contributes to ${unit.*}.
+struct UnitNames {
+  std::string serial;
+  std::string charger_id;
+  std::string hardware_id;
+  std::string hardware_revision;
+};
+
+// The unit.* values for a unit of the variant ("unit.serial", ...,
+// "unit.evse_count", "unit.connector_count"); empty names give no entry.
+std::map<std::string, std::string> UnitPlaceholderValues(const Variant& variant,
+                                                         const UnitNames& unit);
+
+// The variant's device_model with every value expanded for one unit in one
+// environment: what the configure step sends with SetVariables.
+// InvalidArgument "device_model[3].value: placeholder '${env.apn}' has no value".
+Result<std::vector<VariableSetting>> ExpandTemplate(const Variant& variant, const Environment& env,
+                                                    const UnitNames& unit);
+
 }  // namespace evprov::catalog
