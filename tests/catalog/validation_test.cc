@@ -339,3 +339,40 @@ TEST(StrictBooleanTest, YesIsNotTrue) {
 
 }  // namespace
 }  // namespace evprov::catalog
+
+namespace evprov::catalog {
+namespace {
+
+Status WithCsmsUrl(const std::string& url) {
+  YAML::Node root = YAML::LoadFile(test::Example("environments/staging.yaml"));
+  root["csms_url"] = url;
+  return LoadEnvironmentFromString(YAML::Dump(root), "e.yaml").status();
+}
+
+TEST(CsmsUrlTest, AcceptsHostsIpsAndPorts) {
+  for (const char* url :
+       {"wss://10.0.0.5/ocpp", "wss://[2001:db8::1]:8443/ocpp", "wss://csms.example.com:443/a/b",
+        "wss://csms/ocpp/", "wss://xn--bcher-kva.example/ocpp"}) {
+    EXPECT_TRUE(WithCsmsUrl(url).ok()) << url << ": " << WithCsmsUrl(url).message();
+  }
+}
+
+TEST(CsmsUrlTest, RefusesMalformedOnes) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"wss://[::1/ocpp", "has an unclosed '[' in the host"},
+      {"wss:///ocpp", "has an invalid host"},
+      {"wss://-bad.example.com/ocpp", "has an invalid host"},
+      {"wss://csms.example.com/ocpp?x=1", "must not have a query or fragment"},
+      {"wss://csms.example.com:/ocpp", "has an invalid port"},
+      {"wss://csms example.com/ocpp", "must not contain white space"},
+      {"wss://[fe80::zz]/ocpp", "has an invalid IPv6 address"},
+  };
+  for (const auto& [url, reason] : cases) {
+    Status s = WithCsmsUrl(url);
+    EXPECT_NE(s.message().find(std::string("e.yaml: csms_url: ") + reason), std::string::npos)
+        << url << ": " << s.message();
+  }
+}
+
+}  // namespace
+}  // namespace evprov::catalog
