@@ -38,6 +38,9 @@ int Main(int argc, char** argv) {
   });
 
   RegisterStoreCommands(app, ctx);
+  RegisterCatalogCommands(app, ctx);
+  RegisterUnitCommands(app, ctx);
+  RegisterDemoCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

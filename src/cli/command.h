@@ -15,6 +15,10 @@
 #include "evprov/common/status.h"
 #include "evprov/store/store.h"
 
+namespace evprov::units {
+struct Unit;
+}  // namespace evprov::units
+
 namespace evprov::cli {
 
 // Options shared by every command, filled by CLI11 before a callback runs.
@@ -48,6 +52,11 @@ Status WithTx(Context& ctx, store::TxMode mode,
 using JsonFetch = std::function<Result<nlohmann::ordered_json>(store::Transaction&)>;
 Result<nlohmann::ordered_json> FetchJson(Context& ctx, store::TxMode mode, const JsonFetch& fetch);
 
+// Adds subcommand `name` to group: runs fetch in a read transaction and prints
+// what it returns as a listing with these columns.
+CLI::App* AddListing(CLI::App* group, Context& ctx, const std::string& name,
+                     const std::string& help, std::vector<std::string> columns, JsonFetch fetch);
+
 // A JSON array with row(item) for each item.
 template <typename T, typename F>
 nlohmann::ordered_json RowsOf(const std::vector<T>& items, F row) {
@@ -66,6 +75,12 @@ void PrintListing(const Context& ctx, const std::vector<std::string>& columns,
 // A single object: "key: value" lines, or JSON with --json.
 void PrintObject(const Context& ctx, const nlohmann::ordered_json& object);
 
+// A unit as a listing row (shared by `unit list|show` and `demo`).
+nlohmann::ordered_json UnitRow(const units::Unit& u);
+
 void RegisterStoreCommands(CLI::App& app, Context& ctx);
+void RegisterCatalogCommands(CLI::App& app, Context& ctx);
+void RegisterUnitCommands(CLI::App& app, Context& ctx);
+void RegisterDemoCommand(CLI::App& app, Context& ctx);
 
 }  // namespace evprov::cli

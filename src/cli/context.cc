@@ -40,6 +40,18 @@ Result<nlohmann::ordered_json> FetchJson(Context& ctx, store::TxMode mode, const
   return out;
 }
 
+CLI::App* AddListing(CLI::App* group, Context& ctx, const std::string& name,
+                     const std::string& help, std::vector<std::string> columns, JsonFetch fetch) {
+  CLI::App* cmd = group->add_subcommand(name, help);
+  cmd->callback(
+      Run(ctx, [&ctx, columns = std::move(columns), fetch = std::move(fetch)]() -> Status {
+        EVPROV_ASSIGN_OR_RETURN(auto out, FetchJson(ctx, store::TxMode::kRead, fetch));
+        PrintListing(ctx, columns, out);
+        return Status::Ok();
+      }));
+  return cmd;
+}
+
 Status RequireActor(const Context& ctx) {
   if (ctx.actor.empty()) return Status::InvalidArgument("--actor: required (or set $EVPROV_ACTOR)");
   return Status::Ok();

@@ -1,0 +1,3 @@
+# The demo finds the example catalog in the source tree unless told otherwise.
+set_source_files_properties(${PROJECT_SOURCE_DIR}/src/cli/demo_command.cc PROPERTIES
+  COMPILE_DEFINITIONS "EVPROV_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")

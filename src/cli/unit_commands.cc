@@ -1,0 +1,111 @@
+// evprov unit register|list|show
+#include "cli/command.h"
+#include "evprov/units/units.h"
+
+namespace evprov::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json Opt(const std::optional<std::string>& v) {
+  return v ? ordered_json(*v) : ordered_json();
+}
+
+}  // namespace
+
+ordered_json UnitRow(const units::Unit& u) {
+  return {{"id", u.id},
+          {"hardware_id", u.hardware_id},
+          {"serial", Opt(u.serial)},
+          {"serial_source", Opt(u.serial_source)},
+          {"charger_id", Opt(u.charger_id)},
+          {"hardware_revision", u.hardware_revision},
+          {"work_order", Opt(u.work_order_id)},
+          {"state", units::UnitStateName(u.state)},
+          {"step", Opt(u.step)},
+          {"failure_reason", Opt(u.failure_reason)},
+          {"registered_by", u.registered_by},
+          {"created_at", u.created_at},
+          {"updated_at", u.updated_at}};
+}
+
+void RegisterUnitCommands(CLI::App& app, Context& ctx) {
+  auto* group = app.add_subcommand("unit", "Units: chargers registered by the MES");
+  group->require_subcommand(1);
+
+  struct RegisterArgs {
+    std::string hardware_id, serial, revision, order;
+  };
+  auto reg = std::make_shared<RegisterArgs>();
+  auto* add = group->add_subcommand(
+      "register", "Register a unit (its hardware ID is its factory OCPP identity)");
+  add->add_option("--hardware-id", reg->hardware_id, "Controller hardware ID")->required();
+  add->add_option("--revision", reg->revision, "Hardware revision")->required();
+  add->add_option("--serial", reg->serial, "Serial number from the MES (else allocated later)");
+  add->add_option("--order", reg->order, "Work order id");
+  add->callback(Run(ctx, [&ctx, reg]() -> Status {
+    EVPROV_TRY(RequireActor(ctx));
+    units::NewUnit unit;
+    unit.hardware_id = reg->hardware_id;
+    unit.hardware_revision = reg->revision;
+    if (!reg->serial.empty()) unit.serial = reg->serial;
+    if (!reg->order.empty()) unit.work_order_id = reg->order;
+    EVPROV_ASSIGN_OR_RETURN(
+        auto out,
+        FetchJson(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Result<ordered_json> {
+          EVPROV_ASSIGN_OR_RETURN(auto id, units::RegisterUnit(tx, unit, ctx.actor));
+          EVPROV_ASSIGN_OR_RETURN(auto u, units::GetUnit(tx, id));
+          return UnitRow(u);
+        }));
+    PrintObject(ctx, out);
+    return Status::Ok();
+  }));
+
+  struct ListArgs {
+    std::string order, state;
+    int limit = 1000;
+  };
+  auto la = std::make_shared<ListArgs>();
+  auto* list = group->add_subcommand("list", "List units");
+  list->add_option("--order", la->order, "Only this work order's units");
+  list->add_option("--state", la->state, "registered|provisioning|ready|failed|scrapped");
+  list->add_option("--limit", la->limit, "At most this many (default 1000)")
+      ->check(CLI::Range(1, 10000));
+  list->callback(Run(ctx, [&ctx, la]() -> Status {
+    units::UnitFilter filter;
+    if (!la->order.empty()) filter.work_order_id = la->order;
+    if (!la->state.empty()) {
+      EVPROV_ASSIGN_OR_RETURN(filter.state, units::ParseUnitState(la->state));
+    }
+    EVPROV_ASSIGN_OR_RETURN(
+        auto out,
+        FetchJson(ctx, store::TxMode::kRead, [&](store::Transaction& tx) -> Result<ordered_json> {
+          EVPROV_ASSIGN_OR_RETURN(auto all, units::ListUnits(tx, filter, la->limit));
+          return RowsOf(all, UnitRow);
+        }));
+    PrintListing(ctx, {"id", "hardware_id", "serial", "charger_id", "work_order", "state", "step"},
+                 out);
+    return Status::Ok();
+  }));
+
+  auto key = std::make_shared<std::string>();
+  auto* show = group->add_subcommand("show", "Show a unit by hardware ID (or numeric id)");
+  show->add_option("unit", *key, "Hardware ID or id")->required();
+  show->callback(Run(ctx, [&ctx, key]() -> Status {
+    EVPROV_ASSIGN_OR_RETURN(
+        auto out,
+        FetchJson(ctx, store::TxMode::kRead, [&](store::Transaction& tx) -> Result<ordered_json> {
+          auto by_hw = units::GetUnitByHardwareId(tx, *key);
+          if (by_hw.ok()) return UnitRow(*by_hw);
+          bool numeric = !key->empty() && key->size() < 18 &&
+                         key->find_first_not_of("0123456789") == std::string::npos;
+          if (by_hw.status().code() != StatusCode::kNotFound || !numeric) return by_hw.status();
+          EVPROV_ASSIGN_OR_RETURN(auto u, units::GetUnit(tx, std::stoll(*key)));
+          return UnitRow(u);
+        }));
+    PrintObject(ctx, out);
+    return Status::Ok();
+  }));
+}
+
+}  // namespace evprov::cli
