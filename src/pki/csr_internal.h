@@ -1,0 +1,19 @@
+// Internal: what a CheckedCsr holds.
+#pragma once
+
+#include <string>
+
+#include "evprov/pki/csr_policy.h"
+#include "pki/ossl.h"
+
+namespace evprov::pki {
+
+struct CheckedCsr::Impl {
+  ossl::X509Req request;
+  EVP_PKEY* public_key = nullptr;  // owned by request
+  std::string spki_sha256;
+  std::string key_description;
+  bool is_ec = false;
+};
+
+}  // namespace evprov::pki

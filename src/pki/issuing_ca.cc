@@ -1,0 +1,153 @@
+// An open CA: record + Signer + parsed certificate, ready to sign.
+#include "evprov/common/time.h"
+#include "pki/ca_internal.h"
+#include "pki/cert_builder.h"
+#include "pki/csr_internal.h"
+#include "pki/key_handle.h"
+
+namespace evprov::pki {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+// Issued certificates are valid from five minutes ago (clock skew on the line).
+constexpr auto kBackdate = std::chrono::minutes(5);
+
+Result<std::unique_ptr<IssuingCa>> Open(store::Transaction& tx, CaInfo info,
+                                        const OpenCaOptions& options) {
+  if (info.environment_kind == "production" && info.backend == KeyBackend::kFile) {
+    return Status::FailedPrecondition("ca." + info.name +
+                                      ": a production environment refuses file-backed CA keys");
+  }
+  EVPROV_ASSIGN_OR_RETURN(KeySpec spec, KeySpec::ParseLocator(info.key_locator));
+  if (options.secret) {
+    spec.secret = *options.secret;
+  } else {
+    EVPROV_ASSIGN_OR_RETURN(spec.secret, SecretSource::Parse(info.secret_source));
+  }
+  auto impl = std::make_unique<IssuingCa::Impl>();
+  EVPROV_ASSIGN_OR_RETURN(impl->signer, OpenSigner(spec));
+  if (impl->signer->public_key_sha256() != info.spki_sha256) {
+    return Status::FailedPrecondition("ca." + info.name + ".key: '" + info.key_locator +
+                                      "' is not the key of the CA's certificate");
+  }
+  EVPROV_ASSIGN_OR_RETURN(impl->cert, ossl::ParseCertPem(info.certificate_pem, "ca.certificate"));
+  impl->key_id = SubjectKeyId(impl->cert.get());
+  EVPROV_ASSIGN_OR_RETURN(impl->chain_pem, ExportChainPem(tx, info.name));
+  if (info.role == CaRole::kIssuing) impl->issued_chain_tail = info.certificate_pem;
+  impl->info = std::move(info);
+  return std::make_unique<IssuingCa>(std::move(impl));
+}
+
+IssuedCertificate Describe(const IssuingCa::Impl& ca, X509* cert, Clock::time_point not_before,
+                           Clock::time_point not_after, std::string spki_sha256) {
+  IssuedCertificate out;
+  out.serial_hex = ossl::SerialHex(X509_get0_serialNumber(cert));
+  out.fingerprint_sha256 = ossl::CertFingerprintHex(cert);
+  out.spki_sha256 = std::move(spki_sha256);
+  out.subject = NameText(X509_get_subject_name(cert));
+  out.not_before = FormatUtc(not_before);
+  out.not_after = FormatUtc(not_after);
+  out.certificate_pem = ossl::CertPem(cert);
+  out.chain_pem.reserve(out.certificate_pem.size() + ca.issued_chain_tail.size());
+  out.chain_pem = out.certificate_pem;
+  out.chain_pem += ca.issued_chain_tail;
+  return out;
+}
+
+}  // namespace
+
+IssuingCa::IssuingCa(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+IssuingCa::~IssuingCa() = default;
+
+const CaInfo& IssuingCa::info() const {
+  return impl_->info;
+}
+const std::string& IssuingCa::ca_chain_pem() const {
+  return impl_->chain_pem;
+}
+
+Result<std::unique_ptr<IssuingCa>> IssuingCa::OpenForEnvironment(store::Transaction& tx,
+                                                                 const catalog::Environment& env,
+                                                                 const OpenCaOptions& options) {
+  if (env.issuing_ca.empty()) return Status::InvalidArgument("environment.issuing_ca: empty");
+  EVPROV_ASSIGN_OR_RETURN(CaInfo info, GetCa(tx, env.issuing_ca));
+  if (info.environment != env.name || info.role != CaRole::kIssuing) {
+    return Status::FailedPrecondition("environment.issuing_ca: '" + env.issuing_ca +
+                                      "' is not the issuing CA of environment '" + env.name + "'");
+  }
+  if (env.kind == "production") info.environment_kind = "production";  // never weaker
+  return Open(tx, std::move(info), options);
+}
+
+Result<std::unique_ptr<IssuingCa>> IssuingCa::OpenByName(store::Transaction& tx,
+                                                         std::string_view name,
+                                                         const OpenCaOptions& options) {
+  EVPROV_ASSIGN_OR_RETURN(CaInfo info, GetCa(tx, name));
+  return Open(tx, std::move(info), options);
+}
+
+Result<IssuedCertificate> IssuingCa::Issue(const CheckedCsr& csr) const {
+  const CheckedCsr::Impl& req = csr.impl();
+  Clock::time_point now = Clock::now();
+  CertParams p;
+  p.subject = X509_REQ_get_subject_name(req.request.get());
+  p.subject_key = req.public_key;
+  p.issuer = impl_->cert.get();
+  p.issuer_key_id = impl_->key_id.get();
+  p.not_before = now - kBackdate;
+  p.not_after = now + std::chrono::days(impl_->info.leaf_validity_days);
+  p.key_usage = kDigitalSignature | (req.is_ec ? kKeyAgreement : kKeyEncipherment);
+  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert, BuildAndSign(p, impl_->signer->key().pkey));
+  return Describe(*impl_, cert.get(), p.not_before, p.not_after, req.spki_sha256);
+}
+
+Result<IssuedCertificate> IssuingCa::IssueService(const ServiceCertificateRequest& request) const {
+  if (request.common_name.empty()) {
+    return Status::InvalidArgument("service_certificate.common_name: empty");
+  }
+  const auto* der = reinterpret_cast<const unsigned char*>(request.public_key_der.data());
+  ossl::PKey key(d2i_PUBKEY(nullptr, &der, static_cast<long>(request.public_key_der.size())));
+  if (!key) {
+    return ossl::Error(StatusCode::kInvalidArgument, "service_certificate.public_key_der",
+                       "not a DER SubjectPublicKeyInfo");
+  }
+  // Subject: the CA's organisation and the service's CN.
+  ossl::X509Name subject(X509_NAME_new());
+  const X509_NAME* ca_subject = X509_get_subject_name(impl_->cert.get());
+  int o_index = X509_NAME_get_index_by_NID(ca_subject, NID_organizationName, -1);
+  if (o_index >= 0) {
+    X509_NAME_add_entry(subject.get(), X509_NAME_get_entry(ca_subject, o_index), -1, 0);
+  }
+  X509_NAME_add_entry_by_txt(subject.get(), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(request.common_name.c_str()),
+                             -1, -1, 0);
+  Clock::time_point now = Clock::now();
+  CertParams p;
+  p.subject = subject.get();
+  p.subject_key = key.get();
+  p.issuer = impl_->cert.get();
+  p.issuer_key_id = impl_->key_id.get();
+  p.not_before = now - kBackdate;
+  p.not_after = now + std::chrono::days(impl_->info.leaf_validity_days);
+  switch (request.usage) {
+    case ServiceUsage::kTlsServer:
+      if (request.dns_names.empty() && request.ip_addresses.empty()) {
+        return Status::InvalidArgument(
+            "service_certificate.dns_names: a TLS server needs a DNS name or an IP address");
+      }
+      p.key_usage = kDigitalSignature |
+                    (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA ? kKeyEncipherment : 0u);
+      p.extended_key_usage_nid = NID_server_auth;
+      p.dns_names = request.dns_names;
+      p.ip_addresses = request.ip_addresses;
+      break;
+    case ServiceUsage::kPassportSigning:
+      p.key_usage = kDigitalSignature | kNonRepudiation;
+      break;
+  }
+  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert, BuildAndSign(p, impl_->signer->key().pkey));
+  return Describe(*impl_, cert.get(), p.not_before, p.not_after, ossl::SpkiSha256Hex(key.get()));
+}
+
+}  // namespace evprov::pki
