@@ -163,16 +163,6 @@ Status Record(store::Transaction& tx, const catalog::Environment& env, const CaI
   return Status::Ok();
 }
 
-X509_NAME* CaName(const std::string& organization, const std::string& cn) {
-  X509_NAME* name = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(organization.c_str()), -1, -1,
-                             0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  return name;
-}
-
 }  // namespace
 
 Result<std::vector<CaInfo>> InitCa(store::Transaction& tx, const catalog::Environment& env,
@@ -208,7 +198,7 @@ Result<std::vector<CaInfo>> InitCa(store::Transaction& tx, const catalog::Enviro
   EVPROV_ASSIGN_OR_RETURN(ossl::PKey issuing_pub, PublicKeyOf(*issuing_signer));
 
   Clock::time_point now = Clock::now();
-  ossl::X509Name root_subject(CaName(env.organization_name, root_name));
+  ossl::X509Name root_subject = MakeName(env.organization_name, root_name);
   CertParams root;
   root.subject = root_subject.get();
   root.subject_key = root_pub.get();
@@ -220,7 +210,7 @@ Result<std::vector<CaInfo>> InitCa(store::Transaction& tx, const catalog::Enviro
   NewCa root_ca{root_name, CaRole::kRoot, "", &options.root.key, nullptr};
   EVPROV_ASSIGN_OR_RETURN(root_ca.cert, BuildAndSign(root, root_signer->key().pkey));
 
-  ossl::X509Name issuing_subject(CaName(env.organization_name, env.issuing_ca));
+  ossl::X509Name issuing_subject = MakeName(env.organization_name, env.issuing_ca);
   ossl::Asn1OctetString root_key_id = SubjectKeyId(root_ca.cert.get());
   CertParams issuing;
   issuing.subject = issuing_subject.get();

@@ -135,6 +135,30 @@ ossl::Asn1OctetString SubjectKeyId(X509* cert) {
   return ossl::Asn1OctetString(id != nullptr ? ASN1_OCTET_STRING_dup(id) : nullptr);
 }
 
+ossl::X509Name MakeName(const std::string& organization, const std::string& common_name) {
+  ossl::X509Name name(X509_NAME_new());
+  for (const auto& [field, value] :
+       {std::pair{"O", &organization}, std::pair{"CN", &common_name}}) {
+    X509_NAME_add_entry_by_txt(name.get(), field, MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(value->c_str()), -1, -1, 0);
+  }
+  return name;
+}
+
+std::string EntryText(const X509_NAME_ENTRY* entry) {
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
+  if (len < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::string EntryText(const X509_NAME* name, int nid) {
+  int index = X509_NAME_get_index_by_NID(name, nid, -1);
+  return index < 0 ? std::string() : EntryText(X509_NAME_get_entry(name, index));
+}
+
 std::string NameText(const X509_NAME* name) {
   ossl::Bio bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);

@@ -48,6 +48,12 @@ Result<ossl::MdCtx> NewSigningContext(EVP_PKEY* key);
 // The certificate's subject key identifier (copy), or nullptr.
 ossl::Asn1OctetString SubjectKeyId(X509* cert);
 
+// A subject "O=<organization>, CN=<common_name>" (UTF8String values).
+ossl::X509Name MakeName(const std::string& organization, const std::string& common_name);
+// The UTF-8 text of a name entry, and of the first entry with the NID ("" if none).
+std::string EntryText(const X509_NAME_ENTRY* entry);
+std::string EntryText(const X509_NAME* name, int nid);
+
 // One-line RFC 2253 form of a name.
 std::string NameText(const X509_NAME* name);
 

@@ -14,6 +14,8 @@ struct CheckedCsr::Impl {
   std::string spki_sha256;
   std::string key_description;
   bool is_ec = false;
+  std::string common_name;   // = the unit's serial
+  std::string organization;  // = the environment's organisation
 };
 
 }  // namespace evprov::pki

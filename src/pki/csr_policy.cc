@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "evprov/common/hex.h"
+#include "pki/cert_builder.h"
 #include "pki/csr_internal.h"
 
 namespace evprov::pki {
@@ -15,15 +16,6 @@ constexpr std::string_view kPemHeader = "-----BEGIN CERTIFICATE REQUEST-----";
 
 Status Refuse(std::string_view rule, const std::string& why) {
   return Status::InvalidArgument(std::string(rule) + ": " + why);
-}
-
-std::string EntryText(const X509_NAME_ENTRY* entry) {
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
-  if (len < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
 }
 
 // Exactly one CN and one O, nothing else; CN = serial, O = organisation.
@@ -145,6 +137,8 @@ Result<CheckedCsr> CheckCsr(std::string_view csr_pem, const ExpectedSubject& exp
     return ossl::Error(StatusCode::kInvalidArgument, "csr.public_key", "cannot be decoded");
   }
   EVPROV_TRY(CheckSubject(X509_REQ_get_subject_name(req), expected));
+  impl->common_name = expected.serial;
+  impl->organization = expected.organization;
   EVPROV_TRY(CheckKey(req, impl->public_key, policy, *impl));
   if (X509_REQ_verify(req, impl->public_key) != 1) {
     return ossl::Error(StatusCode::kInvalidArgument, "csr.signature",

@@ -90,8 +90,9 @@ Result<std::unique_ptr<IssuingCa>> IssuingCa::OpenByName(store::Transaction& tx,
 Result<IssuedCertificate> IssuingCa::Issue(const CheckedCsr& csr) const {
   const CheckedCsr::Impl& req = csr.impl();
   Clock::time_point now = Clock::now();
+  ossl::X509Name subject = MakeName(req.organization, req.common_name);
   CertParams p;
-  p.subject = X509_REQ_get_subject_name(req.request.get());
+  p.subject = subject.get();
   p.subject_key = req.public_key;
   p.issuer = impl_->cert.get();
   p.issuer_key_id = impl_->key_id.get();
@@ -113,15 +114,9 @@ Result<IssuedCertificate> IssuingCa::IssueService(const ServiceCertificateReques
                        "not a DER SubjectPublicKeyInfo");
   }
   // Subject: the CA's organisation and the service's CN.
-  ossl::X509Name subject(X509_NAME_new());
-  const X509_NAME* ca_subject = X509_get_subject_name(impl_->cert.get());
-  int o_index = X509_NAME_get_index_by_NID(ca_subject, NID_organizationName, -1);
-  if (o_index >= 0) {
-    X509_NAME_add_entry(subject.get(), X509_NAME_get_entry(ca_subject, o_index), -1, 0);
-  }
-  X509_NAME_add_entry_by_txt(subject.get(), "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(request.common_name.c_str()),
-                             -1, -1, 0);
+  ossl::X509Name subject =
+      MakeName(EntryText(X509_get_subject_name(impl_->cert.get()), NID_organizationName),
+               request.common_name);
   Clock::time_point now = Clock::now();
   CertParams p;
   p.subject = subject.get();

@@ -100,17 +100,12 @@ TEST_F(CaTest, RefusesInconsistentValidity) {
 }
 
 TEST_F(CaTest, ProductionWithAnHsmKey) {
-  testing::SoftHsmToken token("factory-ca");
-  ASSERT_TRUE(token.ok());
-  ASSERT_TRUE(token.GenerateKey("production-root", "EC:secp384r1"));
-  ASSERT_TRUE(token.GenerateKey("production-issuing"));
-  CaInitOptions o;
-  o.root.key = token.Spec("production-root");
-  o.issuing.key = token.Spec("production-issuing");
-  auto cas = Init(production_, o);
+  testing::SoftHsmToken token;
+  auto cas = Init(production_, HsmOptions(token, production_, "EC:secp384r1"));
   ASSERT_TRUE(cas.ok()) << cas.status().ToString();
   EXPECT_EQ((*cas)[1].backend, KeyBackend::kPkcs11);
-  EXPECT_EQ((*cas)[1].key_locator, "pkcs11:token=factory-ca;object=production-issuing");
+  EXPECT_EQ((*cas)[1].key_locator, token.Spec("production-issuing").Locator());
+  EXPECT_TRUE((*cas)[1].key_locator.starts_with("pkcs11:token=factory-ca;object="));
   EXPECT_EQ(testing::VerifyChain((*cas)[1].certificate_pem, (*cas)[0].certificate_pem), "");
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 #include "pki_test_util.h"
 
 namespace evprov::pki {
@@ -41,13 +43,15 @@ struct Refusal {
 
 class CsrRefusalTest : public ::testing::TestWithParam<int> {};
 
-std::vector<Refusal> Refusals() {
-  static ossl::PKey p256 = NewKey("P-256");
-  static ossl::PKey other = NewKey("P-256");
-  static ossl::PKey rsa1024 = NewKey("RSA-1024");
-  static ossl::PKey rsa2048 = NewKey("RSA-2048");
-  static ossl::PKey k1 = NewKey("secp256k1");
-  static ossl::PKey ed = NewKey("ED25519");
+// Built once per process, on first use (key generation is slow; test
+// registration must not pay for it).
+const std::vector<Refusal>& Refusals() {
+  static const ossl::PKey p256 = NewKey("P-256");
+  static const ossl::PKey other = NewKey("P-256");
+  static const ossl::PKey rsa1024 = NewKey("RSA-1024");
+  static const ossl::PKey rsa2048 = NewKey("RSA-2048");
+  static const ossl::PKey k1 = NewKey("secp256k1");
+  static const ossl::PKey ed = NewKey("ED25519");
   std::string good = MakeCsr(p256.get(), kGoodSubject);
   std::string oversize = good;
   oversize.insert(0, std::string(kMaxCsrPemBytes, ' '));
@@ -57,7 +61,7 @@ std::vector<Refusal> Refusals() {
   no_rsa.min_rsa_bits = 0;
   KeyPolicy only_p384;
   only_p384.allow_ec_p256 = false;
-  return {
+  static const std::vector<Refusal> refusals{
       {"WrongCn",
        MakeCsr(p256.get(), {{"CN", "SN-999"}, {"O", "Acme Charging"}}),
        {},
@@ -101,10 +105,23 @@ std::vector<Refusal> Refusals() {
        "csr.pem: not a PKCS#10 request"},
       {"CorruptedBase64", flipped, {}, "csr."},
   };
+  return refusals;
 }
 
+constexpr const char* kRefusalNames[] = {"WrongCn",          "MissingCn",
+                                         "WrongO",           "ExtraOu",
+                                         "ExtraCountry",     "TwoCns",
+                                         "Rsa1024",          "RsaRefusedByPolicy",
+                                         "UnsupportedCurve", "P256RefusedByPolicy",
+                                         "Ed25519",          "SignedByAnotherKey",
+                                         "Oversize",         "GarbagePem",
+                                         "GarbageInsidePem", "CorruptedBase64"};
+constexpr int kRefusalCount = static_cast<int>(std::size(kRefusalNames));
+
 TEST_P(CsrRefusalTest, NamesTheRule) {
-  const Refusal r = Refusals().at(static_cast<std::size_t>(GetParam()));
+  ASSERT_EQ(Refusals().size(), std::size(kRefusalNames));
+  const Refusal& r = Refusals().at(static_cast<std::size_t>(GetParam()));
+  ASSERT_STREQ(r.name, kRefusalNames[GetParam()]);
   auto checked = CheckCsr(r.csr, kExpected, r.policy);
   ASSERT_FALSE(checked.ok()) << r.name;
   EXPECT_EQ(checked.status().code(), StatusCode::kInvalidArgument) << r.name;
@@ -112,11 +129,9 @@ TEST_P(CsrRefusalTest, NamesTheRule) {
       << r.name << ": " << checked.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(AllRules, CsrRefusalTest,
-                         ::testing::Range(0, static_cast<int>(Refusals().size())),
+INSTANTIATE_TEST_SUITE_P(AllRules, CsrRefusalTest, ::testing::Range(0, kRefusalCount),
                          [](const ::testing::TestParamInfo<int>& param_info) {
-                           return std::string(
-                               Refusals().at(static_cast<std::size_t>(param_info.param)).name);
+                           return std::string(kRefusalNames[param_info.param]);
                          });
 
 TEST(CsrPolicyTest, RefusesACompressedPoint) {

@@ -100,53 +100,61 @@ inline std::string VerifyChain(const std::string& leaf_chain_pem, const std::str
   return X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
 }
 
-// A SoftHSM2 token in a temp dir. The PKCS#11 module reads SOFTHSM2_CONF once
-// per process, so a test process uses one token (gtest_discover_tests runs
-// each test in its own process).
+// A SoftHSM2 token in a temp dir, with a random PIN in an environment
+// variable. The PKCS#11 module reads SOFTHSM2_CONF once per process, so every
+// SoftHsmToken of a process shares one token (created on first use, removed
+// at exit); each instance prefixes its object labels so tests never collide.
 class SoftHsmToken {
  public:
-  explicit SoftHsmToken(std::string label)
-      : label_(std::move(label)), pin_(RandomSecret()), so_pin_(RandomSecret()) {
-    WriteFile(dir_.File("softhsm2.conf"), "directories.tokendir = " + dir_.File("tokens") +
-                                              "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    std::string mk = "mkdir -p " + dir_.File("tokens");
-    ok_ = std::system(mk.c_str()) == 0;
-    setenv("SOFTHSM2_CONF", dir_.File("softhsm2.conf").c_str(), 1);
-    setenv(kPinVariable, pin_.c_str(), 1);
-    ok_ = ok_ && Run("softhsm2-util --init-token --free --label " + label_ + " --so-pin " +
-                     so_pin_ + " --pin " + pin_);
-  }
-  ~SoftHsmToken() { unsetenv(kPinVariable); }
-  bool ok() const { return ok_; }
-  const std::string& pin() const { return pin_; }
+  static constexpr char kPinVariable[] = "EVPROV_TEST_HSM_PIN";
+  static constexpr char kLabel[] = "factory-ca";
+
+  SoftHsmToken() : prefix_("t" + std::to_string(++Shared().instances) + "-") {}
+  bool ok() const { return Shared().ok; }
+  const std::string& pin() const { return Shared().pin; }
 
   // Generates a key pair inside the token ("EC:prime256v1", "EC:secp384r1").
   bool GenerateKey(const std::string& object_label, const std::string& type = "EC:prime256v1") {
-    return Run(std::string("pkcs11-tool --module ") + kSoftHsmModule + " --token-label " + label_ +
-               " --login --pin " + pin_ + " --keypairgen --key-type " + type + " --id " +
-               std::to_string(++next_id_) + " --label " + object_label);
+    Token& t = Shared();
+    return Run(std::string("pkcs11-tool --module ") + kSoftHsmModule + " --token-label " + kLabel +
+               " --login --pin " + t.pin + " --keypairgen --key-type " + type + " --id " +
+               std::to_string(++t.next_id) + " --label " + prefix_ + object_label);
   }
   KeySpec Spec(const std::string& object_label) const {
     KeySpec spec;
     spec.backend = KeyBackend::kPkcs11;
-    spec.token_label = label_;
-    spec.object_label = object_label;
+    spec.token_label = kLabel;
+    spec.object_label = prefix_ + object_label;
     spec.module_path = kSoftHsmModule;
     spec.secret = {SecretSource::Kind::kEnv, kPinVariable};
     return spec;
   }
-  static constexpr char kPinVariable[] = "EVPROV_TEST_HSM_PIN";
 
  private:
+  struct Token {
+    test::TempDir dir;
+    std::string pin = RandomSecret();
+    int next_id = 0;
+    int instances = 0;
+    bool ok = false;
+    Token() {
+      WriteFile(dir.File("softhsm2.conf"), "directories.tokendir = " + dir.File("tokens") +
+                                               "\nobjectstore.backend = file\nlog.level = ERROR\n");
+      setenv("SOFTHSM2_CONF", dir.File("softhsm2.conf").c_str(), 1);
+      setenv(kPinVariable, pin.c_str(), 1);
+      ok = Run("mkdir -p " + dir.File("tokens")) &&
+           Run(std::string("softhsm2-util --init-token --free --label ") + kLabel + " --so-pin " +
+               RandomSecret() + " --pin " + pin);
+    }
+  };
+  static Token& Shared() {
+    static Token token;
+    return token;
+  }
   static bool Run(const std::string& command) {
     return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
   }
-  test::TempDir dir_;
-  std::string label_;
-  std::string pin_;
-  std::string so_pin_;
-  int next_id_ = 0;
-  bool ok_ = false;
+  std::string prefix_;
 };
 
 // A migrated store in a temp dir, file-key passphrase in an env variable,
@@ -186,6 +194,18 @@ class PkiTest : public ::testing::Test {
     CaInitOptions o;
     o.root.key = FileSpec(env.name + "-root");
     o.issuing.key = FileSpec(env.name + "-issuing");
+    return o;
+  }
+
+  // Keys "<env>-root" and "<env>-issuing" generated in the token.
+  static CaInitOptions HsmOptions(SoftHsmToken& token, const catalog::Environment& env,
+                                  const std::string& root_type = "EC:prime256v1") {
+    CaInitOptions o;
+    EXPECT_TRUE(token.ok());
+    EXPECT_TRUE(token.GenerateKey(env.name + "-root", root_type));
+    EXPECT_TRUE(token.GenerateKey(env.name + "-issuing"));
+    o.root.key = token.Spec(env.name + "-root");
+    o.issuing.key = token.Spec(env.name + "-issuing");
     return o;
   }
 
