@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evprov/audit/audit.h"
+#include "evprov/common/hex.h"
 #include "evprov/common/log.h"
 #include "evprov/common/time.h"
 #include "pki/ca_internal.h"
@@ -90,14 +91,6 @@ Result<std::unique_ptr<Signer>> OpenOrCreate(const CaKeyOptions& options) {
   return OpenSigner(options.key);
 }
 
-Result<ossl::PKey> PublicKeyOf(const Signer& signer) {
-  std::string der = signer.public_key_der();
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  ossl::PKey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-  if (!key) return ossl::Error(StatusCode::kInternal, "key", "cannot decode the public key");
-  return key;
-}
-
 struct NewCa {
   std::string name;
   CaRole role;
@@ -109,8 +102,7 @@ struct NewCa {
 Status Record(store::Transaction& tx, const catalog::Environment& env, const CaInitOptions& options,
               const NewCa& ca, std::string_view actor) {
   X509* cert = ca.cert.get();
-  ossl::PKey pub(X509_get_pubkey(cert));
-  std::string spki = ossl::SpkiSha256Hex(pub.get());
+  std::string spki = Sha256Hex(ossl::CertSpkiDer(cert));
   EVPROV_ASSIGN_OR_RETURN(auto used,
                           tx.Query("SELECT name FROM pki_cas WHERE spki_sha256 = ?", {spki}));
   std::string field = "ca." + std::string(CaRoleName(ca.role)) + ".key";
@@ -194,14 +186,14 @@ Result<std::vector<CaInfo>> InitCa(store::Transaction& tx, const catalog::Enviro
 
   EVPROV_ASSIGN_OR_RETURN(auto root_signer, OpenOrCreate(options.root));
   EVPROV_ASSIGN_OR_RETURN(auto issuing_signer, OpenOrCreate(options.issuing));
-  EVPROV_ASSIGN_OR_RETURN(ossl::PKey root_pub, PublicKeyOf(*root_signer));
-  EVPROV_ASSIGN_OR_RETURN(ossl::PKey issuing_pub, PublicKeyOf(*issuing_signer));
+  const std::string root_spki = root_signer->public_key_der();
+  const std::string issuing_spki = issuing_signer->public_key_der();
 
   Clock::time_point now = Clock::now();
-  ossl::X509Name root_subject = MakeName(env.organization_name, root_name);
   CertParams root;
-  root.subject = root_subject.get();
-  root.subject_key = root_pub.get();
+  root.organization = env.organization_name;
+  root.common_name = root_name;
+  root.subject_spki_der = root_spki;
   root.not_before = now - std::chrono::minutes(5);
   root.not_after = now + std::chrono::days(options.root_validity_days);
   root.is_ca = true;
@@ -210,11 +202,11 @@ Result<std::vector<CaInfo>> InitCa(store::Transaction& tx, const catalog::Enviro
   NewCa root_ca{root_name, CaRole::kRoot, "", &options.root.key, nullptr};
   EVPROV_ASSIGN_OR_RETURN(root_ca.cert, BuildAndSign(root, root_signer->key().pkey));
 
-  ossl::X509Name issuing_subject = MakeName(env.organization_name, env.issuing_ca);
   ossl::Asn1OctetString root_key_id = SubjectKeyId(root_ca.cert.get());
   CertParams issuing;
-  issuing.subject = issuing_subject.get();
-  issuing.subject_key = issuing_pub.get();
+  issuing.organization = env.organization_name;
+  issuing.common_name = env.issuing_ca;
+  issuing.subject_spki_der = issuing_spki;
   issuing.issuer = root_ca.cert.get();
   issuing.issuer_key_id = root_key_id.get();
   issuing.not_before = root.not_before;

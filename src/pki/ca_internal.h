@@ -18,6 +18,7 @@ struct IssuingCa::Impl {
   std::unique_ptr<Signer> signer;
   ossl::X509Ptr cert;
   ossl::Asn1OctetString key_id;   // the CA's SKI (the AKI of what it issues)
+  ossl::MdCtx sign_template;      // set up once, copied per certificate
   std::string chain_pem;          // this CA, then its parents
   std::string issued_chain_tail;  // appended to a leaf: this CA if it is not a root
 };

@@ -3,6 +3,11 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
+#include "evprov/common/hex.h"
+#include "pki/der.h"
+
 namespace evprov::pki {
 namespace {
 
@@ -84,6 +89,22 @@ Status AddExtensions(X509* cert, const CertParams& p) {
   return Status::Ok();
 }
 
+// Sets the certificate's key from DER without decoding it into an EVP_PKEY
+// (OpenSSL 3.0's encoder/decoder round trip costs more than a signature).
+Status SetPublicKey(X509* cert, std::string_view spki_der) {
+  EVPROV_ASSIGN_OR_RETURN(der::Spki spki, der::ParseSpki(spki_der, "certificate.public_key"));
+  void* param = spki.parameter_type == V_ASN1_OBJECT ? OBJ_nid2obj(spki.curve_nid) : nullptr;
+  auto* bits = static_cast<unsigned char*>(OPENSSL_memdup(spki.key.data(), spki.key.size()));
+  if (spki.algorithm_nid == NID_undef || bits == nullptr ||
+      X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(spki.algorithm_nid),
+                             spki.parameter_type, param, bits,
+                             static_cast<int>(spki.key.size())) != 1) {
+    OPENSSL_free(bits);
+    return Fail("public key");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ossl::Asn1Time ToAsn1(std::chrono::system_clock::time_point t) {
@@ -104,7 +125,8 @@ Result<ossl::MdCtx> NewSigningContext(EVP_PKEY* key) {
   return ctx;
 }
 
-Result<ossl::X509Ptr> BuildAndSign(const CertParams& p, EVP_PKEY* signing_key) {
+Result<ossl::X509Ptr> BuildAndSign(const CertParams& p, EVP_PKEY* signing_key,
+                                   const EVP_MD_CTX* sign_template) {
   ossl::X509Ptr cert(X509_new());
   unsigned char serial_bytes[16];
   if (RAND_bytes(serial_bytes, sizeof serial_bytes) != 1) return Fail("random serial");
@@ -114,18 +136,30 @@ Result<ossl::X509Ptr> BuildAndSign(const CertParams& p, EVP_PKEY* signing_key) {
   ossl::Asn1Integer serial(BN_to_ASN1_INTEGER(serial_bn.get(), nullptr));
   ossl::Asn1Time not_before = ToAsn1(p.not_before);
   ossl::Asn1Time not_after = ToAsn1(p.not_after);
-  const X509_NAME* issuer_name = p.issuer != nullptr ? X509_get_subject_name(p.issuer) : p.subject;
+  // Entries go straight into the certificate's own name (no copy).
+  X509_NAME* subject = X509_get_subject_name(cert.get());
+  for (const auto& [field, value] :
+       {std::pair{"O", &p.organization}, std::pair{"CN", &p.common_name}}) {
+    if (X509_NAME_add_entry_by_txt(subject, field, MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(value->c_str()), -1, -1,
+                                   0) != 1) {
+      return Fail("subject");
+    }
+  }
+  const X509_NAME* issuer_name = p.issuer != nullptr ? X509_get_subject_name(p.issuer) : subject;
   if (X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
       X509_set_serialNumber(cert.get(), serial.get()) != 1 ||
-      X509_set_subject_name(cert.get(), p.subject) != 1 ||
       X509_set_issuer_name(cert.get(), issuer_name) != 1 ||
       X509_set1_notBefore(cert.get(), not_before.get()) != 1 ||
       X509_set1_notAfter(cert.get(), not_after.get()) != 1 ||
-      X509_set_pubkey(cert.get(), p.subject_key) != 1) {
+      !SetPublicKey(cert.get(), p.subject_spki_der).ok()) {
     return Fail("cannot set the certificate's fields");
   }
   EVPROV_TRY(AddExtensions(cert.get(), p));
-  EVPROV_ASSIGN_OR_RETURN(ossl::MdCtx ctx, NewSigningContext(signing_key));
+  ossl::MdCtx ctx(EVP_MD_CTX_new());
+  if (sign_template == nullptr || EVP_MD_CTX_copy_ex(ctx.get(), sign_template) != 1) {
+    EVPROV_ASSIGN_OR_RETURN(ctx, NewSigningContext(signing_key));
+  }
   if (X509_sign_ctx(cert.get(), ctx.get()) <= 0) return Fail("signing failed");
   return cert;
 }
@@ -135,14 +169,24 @@ ossl::Asn1OctetString SubjectKeyId(X509* cert) {
   return ossl::Asn1OctetString(id != nullptr ? ASN1_OCTET_STRING_dup(id) : nullptr);
 }
 
-ossl::X509Name MakeName(const std::string& organization, const std::string& common_name) {
-  ossl::X509Name name(X509_NAME_new());
-  for (const auto& [field, value] :
-       {std::pair{"O", &organization}, std::pair{"CN", &common_name}}) {
-    X509_NAME_add_entry_by_txt(name.get(), field, MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(value->c_str()), -1, -1, 0);
+EncodedCert Encode(X509* cert) {
+  EncodedCert out;
+  std::string der = ossl::CertDer(cert);
+  out.fingerprint_sha256 = Sha256Hex(der);
+  // PEM (RFC 7468): base64 in lines of 64 characters.
+  constexpr std::size_t kLineBytes = 48;
+  out.pem.reserve(64 + der.size() * 4 / 3 + der.size() / kLineBytes + 2);
+  out.pem = "-----BEGIN CERTIFICATE-----\n";
+  unsigned char line[65];
+  for (std::size_t at = 0; at < der.size(); at += kLineBytes) {
+    std::size_t n = std::min(kLineBytes, der.size() - at);
+    int len = EVP_EncodeBlock(line, reinterpret_cast<const unsigned char*>(der.data() + at),
+                              static_cast<int>(n));
+    out.pem.append(reinterpret_cast<const char*>(line), static_cast<std::size_t>(len));
+    out.pem += '\n';
   }
-  return name;
+  out.pem += "-----END CERTIFICATE-----\n";
+  return out;
 }
 
 std::string EntryText(const X509_NAME_ENTRY* entry) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "evprov/common/status.h"
@@ -22,8 +23,10 @@ enum KeyUsageBit : unsigned {
 };
 
 struct CertParams {
-  const X509_NAME* subject = nullptr;
-  EVP_PKEY* subject_key = nullptr;
+  // Subject: O=organization, CN=common_name.
+  std::string organization;
+  std::string common_name;
+  std::string_view subject_spki_der;  // DER SubjectPublicKeyInfo
   // The issuer; nullptr for a self-signed certificate.
   X509* issuer = nullptr;
   // The issuer's subject key identifier (AKI); nullptr for self-signed.
@@ -38,9 +41,19 @@ struct CertParams {
   std::vector<std::string> ip_addresses;
 };
 
+// The certificate's DER, PEM, SHA-256 fingerprint from one encoding.
+struct EncodedCert {
+  std::string pem;
+  std::string fingerprint_sha256;
+};
+EncodedCert Encode(X509* cert);
+
 // Builds the certificate (random positive 128-bit serial, v3) and signs it
-// with SHA-256 (ECDSA, or RSA-PSS for an RSA key).
-Result<ossl::X509Ptr> BuildAndSign(const CertParams& params, EVP_PKEY* signing_key);
+// with SHA-256 (ECDSA, or RSA-PSS for an RSA key). `sign_template`, if given,
+// is a NewSigningContext for signing_key that is copied instead of set up
+// again (it is only read, so one template may serve several threads).
+Result<ossl::X509Ptr> BuildAndSign(const CertParams& params, EVP_PKEY* signing_key,
+                                   const EVP_MD_CTX* sign_template = nullptr);
 
 // A digest context ready to sign with the key (RSA keys: PSS padding).
 Result<ossl::MdCtx> NewSigningContext(EVP_PKEY* key);
@@ -48,8 +61,6 @@ Result<ossl::MdCtx> NewSigningContext(EVP_PKEY* key);
 // The certificate's subject key identifier (copy), or nullptr.
 ossl::Asn1OctetString SubjectKeyId(X509* cert);
 
-// A subject "O=<organization>, CN=<common_name>" (UTF8String values).
-ossl::X509Name MakeName(const std::string& organization, const std::string& common_name);
 // The UTF-8 text of a name entry, and of the first entry with the NID ("" if none).
 std::string EntryText(const X509_NAME_ENTRY* entry);
 std::string EntryText(const X509_NAME* name, int nid);

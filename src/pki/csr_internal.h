@@ -4,13 +4,11 @@
 #include <string>
 
 #include "evprov/pki/csr_policy.h"
-#include "pki/ossl.h"
 
 namespace evprov::pki {
 
 struct CheckedCsr::Impl {
-  ossl::X509Req request;
-  EVP_PKEY* public_key = nullptr;  // owned by request
+  std::string spki_der;  // the request's SubjectPublicKeyInfo, as sent (canonical)
   std::string spki_sha256;
   std::string key_description;
   bool is_ec = false;

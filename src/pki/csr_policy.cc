@@ -8,6 +8,8 @@
 #include "evprov/common/hex.h"
 #include "pki/cert_builder.h"
 #include "pki/csr_internal.h"
+#include "pki/der.h"
+#include "pki/legacy_verify.h"
 
 namespace evprov::pki {
 namespace {
@@ -54,37 +56,33 @@ Status CheckSubject(const X509_NAME* subject, const ExpectedSubject& expected) {
   return Status::Ok();
 }
 
-// EC P-256/P-384 (named curve, uncompressed point) or RSA >= min_rsa_bits.
-Status CheckKey(X509_REQ* req, EVP_PKEY* key, const KeyPolicy& policy, CheckedCsr::Impl& out) {
-  switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_EC: {
-      char group[64] = {0};
-      std::size_t len = 0;
-      EVP_PKEY_get_group_name(key, group, sizeof group, &len);
-      std::string_view g(group, len);
-      bool p256 = g == "prime256v1" || g == "P-256";
-      bool p384 = g == "secp384r1" || g == "P-384";
+// EC P-256/P-384 (named curve, uncompressed point) or RSA >= min_rsa_bits
+// (NULL parameters): the SPKI DER is then canonical, so the same key can never
+// hide behind another encoding from the "seen before" rule.
+Status CheckKey(const der::Spki& key, const KeyPolicy& policy, CheckedCsr::Impl& out) {
+  switch (key.algorithm_nid) {
+    case NID_X9_62_id_ecPublicKey: {
+      bool p256 = key.curve_nid == NID_X9_62_prime256v1;
+      bool p384 = key.curve_nid == NID_secp384r1;
       if (!(p256 && policy.allow_ec_p256) && !(p384 && policy.allow_ec_p384)) {
-        return Refuse("csr.public_key", "EC curve '" + std::string(g.empty() ? "explicit" : g) +
-                                            "' is not allowed by the environment's policy");
+        std::string curve = key.curve_nid != NID_undef ? OBJ_nid2sn(key.curve_nid) : "explicit";
+        return Refuse("csr.public_key",
+                      "EC curve '" + curve + "' is not allowed by the environment's policy");
       }
-      // A named curve and an uncompressed point make the SPKI DER canonical,
-      // so the same key can never hide behind another encoding.
-      X509_ALGOR* alg = nullptr;
-      const unsigned char* point = nullptr;
-      int point_len = 0;
-      X509_PUBKEY_get0_param(nullptr, &point, &point_len, &alg, X509_REQ_get_X509_PUBKEY(req));
-      int param_type = V_ASN1_UNDEF;
-      X509_ALGOR_get0(nullptr, &param_type, nullptr, alg);
-      if (param_type != V_ASN1_OBJECT || point_len < 1 || point[0] != 0x04) {
+      std::size_t point_size = p256 ? 65 : 97;
+      if (key.parameter_type != V_ASN1_OBJECT || key.key.size() != point_size ||
+          key.key[0] != 0x04) {
         return Refuse("csr.public_key", "EC key must use a named curve and an uncompressed point");
       }
       out.key_description = p256 ? "ec-p256" : "ec-p384";
       out.is_ec = true;
       return Status::Ok();
     }
-    case EVP_PKEY_RSA: {
-      int bits = EVP_PKEY_get_bits(key);
+    case NID_rsaEncryption: {
+      int bits = RsaKeyBits(key.key);
+      if (bits == 0 || key.parameter_type != V_ASN1_NULL) {
+        return Refuse("csr.public_key", "malformed RSA key");
+      }
       if (policy.min_rsa_bits == 0 || bits < policy.min_rsa_bits) {
         return Refuse("csr.public_key",
                       "RSA-" + std::to_string(bits) + " is not allowed (" +
@@ -97,10 +95,63 @@ Status CheckKey(X509_REQ* req, EVP_PKEY* key, const KeyPolicy& policy, CheckedCs
       return Status::Ok();
     }
     default:
-      return Refuse("csr.public_key", std::string("key type '") +
-                                          OBJ_nid2sn(EVP_PKEY_get_base_id(key)) +
-                                          "' is not allowed (EC P-256/P-384 or RSA)");
+      return Refuse(
+          "csr.public_key",
+          std::string("key type '") +
+              (key.algorithm_nid != NID_undef ? OBJ_nid2sn(key.algorithm_nid) : "unknown") +
+              "' is not allowed (EC P-256/P-384 or RSA)");
   }
+}
+
+// The request's signature algorithm must fit its key and use SHA-2; then the
+// signature over the CertificationRequestInfo must verify.
+Status CheckSignature(const der::Spki& key, const der::Tlv& info, const der::Tlv& algorithm,
+                      const der::Tlv& signature) {
+  const auto* p = reinterpret_cast<const unsigned char*>(algorithm.whole.data());
+  ossl::Ptr<X509_ALGOR, X509_ALGOR_free> alg(
+      d2i_X509_ALGOR(nullptr, &p, static_cast<long>(algorithm.whole.size())));
+  const ASN1_OBJECT* oid = nullptr;
+  if (alg) X509_ALGOR_get0(&oid, nullptr, nullptr, alg.get());
+  int sig_nid = oid != nullptr ? OBJ_obj2nid(oid) : NID_undef;
+  int md_nid = NID_undef;
+  int pkey_nid = NID_undef;
+  if (OBJ_find_sigid_algs(sig_nid, &md_nid, &pkey_nid) != 1 || pkey_nid != key.algorithm_nid ||
+      (md_nid != NID_sha256 && md_nid != NID_sha384 && md_nid != NID_sha512)) {
+    return Refuse("csr.signature",
+                  std::string("algorithm '") + (sig_nid != NID_undef ? OBJ_nid2sn(sig_nid) : "?") +
+                      "' is not supported (ECDSA or RSA PKCS#1 with SHA-256/384/512)");
+  }
+  std::string_view bytes;
+  if (!der::BitStringBytes(signature, bytes) || !VerifySignature(key, md_nid, info.whole, bytes)) {
+    ossl::TakeErrors();
+    return Refuse("csr.signature",
+                  "does not verify with the request's key (no proof of possession)");
+  }
+  return Status::Ok();
+}
+
+// CertificationRequest ::= SEQUENCE { info SEQUENCE { version, subject, spki,
+// [0] attributes }, signatureAlgorithm, signature BIT STRING }.
+struct RequestParts {
+  der::Tlv info, subject, spki, algorithm, signature;
+};
+bool SplitRequest(std::string_view request, RequestParts& r) {
+  der::Tlv outer;
+  der::Tlv version;
+  der::Tlv attributes;
+  if (!der::Expect(request, der::kSequence, outer) || !request.empty()) return false;
+  std::string_view body = outer.value;
+  if (!der::Expect(body, der::kSequence, r.info) ||
+      !der::Expect(body, der::kSequence, r.algorithm) ||
+      !der::Expect(body, der::kBitString, r.signature) || !body.empty()) {
+    return false;
+  }
+  std::string_view info = r.info.value;
+  if (!der::Expect(info, der::kInteger, version) || version.value != std::string_view("\0", 1) ||
+      !der::Expect(info, der::kSequence, r.subject) || !der::Expect(info, der::kSequence, r.spki)) {
+    return false;
+  }
+  return info.empty() || (der::Expect(info, der::kContext0, attributes) && info.empty());
 }
 
 }  // namespace
@@ -125,26 +176,37 @@ Result<CheckedCsr> CheckCsr(std::string_view csr_pem, const ExpectedSubject& exp
   if (csr_pem.find(kPemHeader) == std::string_view::npos) {
     return Refuse("csr.pem", "no '" + std::string(kPemHeader) + "' block");
   }
-  auto impl = std::make_unique<CheckedCsr::Impl>();
+  // PEM -> DER without ASN.1 decoding (see der.h).
   ossl::Bio bio = ossl::MemBio(csr_pem);
-  impl->request.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-  if (!impl->request) {
-    return ossl::Error(StatusCode::kInvalidArgument, "csr.pem", "not a PKCS#10 request");
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  int read = PEM_read_bio(bio.get(), &name, &header, &data, &len);
+  std::string pem_name = read == 1 ? name : "";
+  std::string request =
+      read == 1 ? std::string(reinterpret_cast<char*>(data), static_cast<std::size_t>(len))
+                : std::string();
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  RequestParts parts;
+  if (read != 1 || pem_name != "CERTIFICATE REQUEST" || !SplitRequest(request, parts)) {
+    ossl::TakeErrors();
+    return Refuse("csr.pem", "not a PKCS#10 request");
   }
-  X509_REQ* req = impl->request.get();
-  impl->public_key = X509_REQ_get0_pubkey(req);
-  if (impl->public_key == nullptr) {
-    return ossl::Error(StatusCode::kInvalidArgument, "csr.public_key", "cannot be decoded");
-  }
-  EVPROV_TRY(CheckSubject(X509_REQ_get_subject_name(req), expected));
+  const auto* p = reinterpret_cast<const unsigned char*>(parts.subject.whole.data());
+  ossl::X509Name subject(d2i_X509_NAME(nullptr, &p, static_cast<long>(parts.subject.whole.size())));
+  if (!subject) return ossl::Error(StatusCode::kInvalidArgument, "csr.subject", "malformed");
+  EVPROV_TRY(CheckSubject(subject.get(), expected));
+  EVPROV_ASSIGN_OR_RETURN(der::Spki key, der::ParseSpki(parts.spki.whole, "csr.public_key"));
+  auto impl = std::make_unique<CheckedCsr::Impl>();
+  EVPROV_TRY(CheckKey(key, policy, *impl));
+  EVPROV_TRY(CheckSignature(key, parts.info, parts.algorithm, parts.signature));
+  impl->spki_der = std::string(key.whole);
+  impl->spki_sha256 = Sha256Hex(impl->spki_der);
   impl->common_name = expected.serial;
   impl->organization = expected.organization;
-  EVPROV_TRY(CheckKey(req, impl->public_key, policy, *impl));
-  if (X509_REQ_verify(req, impl->public_key) != 1) {
-    return ossl::Error(StatusCode::kInvalidArgument, "csr.signature",
-                       "does not verify with the request's key (no proof of possession)");
-  }
-  impl->spki_sha256 = ossl::SpkiSha256Hex(impl->public_key);
   return CheckedCsr(std::move(impl));
 }
 

@@ -1,8 +1,10 @@
 // An open CA: record + Signer + parsed certificate, ready to sign.
+#include "evprov/common/hex.h"
 #include "evprov/common/time.h"
 #include "pki/ca_internal.h"
 #include "pki/cert_builder.h"
 #include "pki/csr_internal.h"
+#include "pki/der.h"
 #include "pki/key_handle.h"
 
 namespace evprov::pki {
@@ -33,6 +35,7 @@ Result<std::unique_ptr<IssuingCa>> Open(store::Transaction& tx, CaInfo info,
   }
   EVPROV_ASSIGN_OR_RETURN(impl->cert, ossl::ParseCertPem(info.certificate_pem, "ca.certificate"));
   impl->key_id = SubjectKeyId(impl->cert.get());
+  EVPROV_ASSIGN_OR_RETURN(impl->sign_template, NewSigningContext(impl->signer->key().pkey));
   EVPROV_ASSIGN_OR_RETURN(impl->chain_pem, ExportChainPem(tx, info.name));
   if (info.role == CaRole::kIssuing) impl->issued_chain_tail = info.certificate_pem;
   impl->info = std::move(info);
@@ -43,12 +46,13 @@ IssuedCertificate Describe(const IssuingCa::Impl& ca, X509* cert, Clock::time_po
                            Clock::time_point not_after, std::string spki_sha256) {
   IssuedCertificate out;
   out.serial_hex = ossl::SerialHex(X509_get0_serialNumber(cert));
-  out.fingerprint_sha256 = ossl::CertFingerprintHex(cert);
+  EncodedCert encoded = Encode(cert);
+  out.fingerprint_sha256 = std::move(encoded.fingerprint_sha256);
   out.spki_sha256 = std::move(spki_sha256);
   out.subject = NameText(X509_get_subject_name(cert));
   out.not_before = FormatUtc(not_before);
   out.not_after = FormatUtc(not_after);
-  out.certificate_pem = ossl::CertPem(cert);
+  out.certificate_pem = std::move(encoded.pem);
   out.chain_pem.reserve(out.certificate_pem.size() + ca.issued_chain_tail.size());
   out.chain_pem = out.certificate_pem;
   out.chain_pem += ca.issued_chain_tail;
@@ -90,16 +94,17 @@ Result<std::unique_ptr<IssuingCa>> IssuingCa::OpenByName(store::Transaction& tx,
 Result<IssuedCertificate> IssuingCa::Issue(const CheckedCsr& csr) const {
   const CheckedCsr::Impl& req = csr.impl();
   Clock::time_point now = Clock::now();
-  ossl::X509Name subject = MakeName(req.organization, req.common_name);
   CertParams p;
-  p.subject = subject.get();
-  p.subject_key = req.public_key;
+  p.organization = req.organization;
+  p.common_name = req.common_name;
+  p.subject_spki_der = req.spki_der;
   p.issuer = impl_->cert.get();
   p.issuer_key_id = impl_->key_id.get();
   p.not_before = now - kBackdate;
   p.not_after = now + std::chrono::days(impl_->info.leaf_validity_days);
   p.key_usage = kDigitalSignature | (req.is_ec ? kKeyAgreement : kKeyEncipherment);
-  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert, BuildAndSign(p, impl_->signer->key().pkey));
+  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert,
+                          BuildAndSign(p, impl_->signer->key().pkey, impl_->sign_template.get()));
   return Describe(*impl_, cert.get(), p.not_before, p.not_after, req.spki_sha256);
 }
 
@@ -107,20 +112,14 @@ Result<IssuedCertificate> IssuingCa::IssueService(const ServiceCertificateReques
   if (request.common_name.empty()) {
     return Status::InvalidArgument("service_certificate.common_name: empty");
   }
-  const auto* der = reinterpret_cast<const unsigned char*>(request.public_key_der.data());
-  ossl::PKey key(d2i_PUBKEY(nullptr, &der, static_cast<long>(request.public_key_der.size())));
-  if (!key) {
-    return ossl::Error(StatusCode::kInvalidArgument, "service_certificate.public_key_der",
-                       "not a DER SubjectPublicKeyInfo");
-  }
-  // Subject: the CA's organisation and the service's CN.
-  ossl::X509Name subject =
-      MakeName(EntryText(X509_get_subject_name(impl_->cert.get()), NID_organizationName),
-               request.common_name);
+  EVPROV_ASSIGN_OR_RETURN(
+      der::Spki spki, der::ParseSpki(request.public_key_der, "service_certificate.public_key_der"));
   Clock::time_point now = Clock::now();
   CertParams p;
-  p.subject = subject.get();
-  p.subject_key = key.get();
+  // Subject: the CA's organisation and the service's CN.
+  p.organization = EntryText(X509_get_subject_name(impl_->cert.get()), NID_organizationName);
+  p.common_name = request.common_name;
+  p.subject_spki_der = request.public_key_der;
   p.issuer = impl_->cert.get();
   p.issuer_key_id = impl_->key_id.get();
   p.not_before = now - kBackdate;
@@ -131,8 +130,8 @@ Result<IssuedCertificate> IssuingCa::IssueService(const ServiceCertificateReques
         return Status::InvalidArgument(
             "service_certificate.dns_names: a TLS server needs a DNS name or an IP address");
       }
-      p.key_usage = kDigitalSignature |
-                    (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA ? kKeyEncipherment : 0u);
+      p.key_usage =
+          kDigitalSignature | (spki.algorithm_nid == NID_rsaEncryption ? kKeyEncipherment : 0u);
       p.extended_key_usage_nid = NID_server_auth;
       p.dns_names = request.dns_names;
       p.ip_addresses = request.ip_addresses;
@@ -141,8 +140,9 @@ Result<IssuedCertificate> IssuingCa::IssueService(const ServiceCertificateReques
       p.key_usage = kDigitalSignature | kNonRepudiation;
       break;
   }
-  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert, BuildAndSign(p, impl_->signer->key().pkey));
-  return Describe(*impl_, cert.get(), p.not_before, p.not_after, ossl::SpkiSha256Hex(key.get()));
+  EVPROV_ASSIGN_OR_RETURN(ossl::X509Ptr cert,
+                          BuildAndSign(p, impl_->signer->key().pkey, impl_->sign_template.get()));
+  return Describe(*impl_, cert.get(), p.not_before, p.not_after, Sha256Hex(request.public_key_der));
 }
 
 }  // namespace evprov::pki

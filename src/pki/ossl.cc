@@ -83,6 +83,15 @@ std::string SpkiDer(EVP_PKEY* key) {
   return out;
 }
 
+std::string CertSpkiDer(X509* cert) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  if (len <= 0) return {};
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string SpkiSha256Hex(EVP_PKEY* key) {
   return Sha256Hex(SpkiDer(key));
 }

@@ -69,6 +69,8 @@ Result<X509Stack> ParseCertChainPem(std::string_view pem, std::string_view field
 // DER of the SubjectPublicKeyInfo / its hex SHA-256.
 std::string SpkiDer(EVP_PKEY* key);
 std::string SpkiSha256Hex(EVP_PKEY* key);
+// DER SubjectPublicKeyInfo of a certificate, as encoded in it.
+std::string CertSpkiDer(X509* cert);
 // Hex SHA-256 over a certificate's DER (its fingerprint).
 std::string CertFingerprintHex(X509* cert);
 // Upper-case hex of a certificate serial number.
