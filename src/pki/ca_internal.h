@@ -5,6 +5,7 @@
 #include <string>
 
 #include "evprov/pki/issuance.h"
+#include "pki/leaf_der.h"
 #include "pki/ossl.h"
 
 namespace evprov::pki {
@@ -18,6 +19,7 @@ struct IssuingCa::Impl {
   std::unique_ptr<Signer> signer;
   ossl::X509Ptr cert;
   ossl::Asn1OctetString key_id;   // the CA's SKI (the AKI of what it issues)
+  LeafTemplate leaf;              // what every leaf shares (leaf_der.h)
   ossl::MdCtx sign_template;      // set up once, copied per certificate
   std::string chain_pem;          // this CA, then its parents
   std::string issued_chain_tail;  // appended to a leaf: this CA if it is not a root

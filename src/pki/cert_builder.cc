@@ -169,24 +169,26 @@ ossl::Asn1OctetString SubjectKeyId(X509* cert) {
   return ossl::Asn1OctetString(id != nullptr ? ASN1_OCTET_STRING_dup(id) : nullptr);
 }
 
-EncodedCert Encode(X509* cert) {
-  EncodedCert out;
-  std::string der = ossl::CertDer(cert);
-  out.fingerprint_sha256 = Sha256Hex(der);
-  // PEM (RFC 7468): base64 in lines of 64 characters.
-  constexpr std::size_t kLineBytes = 48;
-  out.pem.reserve(64 + der.size() * 4 / 3 + der.size() / kLineBytes + 2);
-  out.pem = "-----BEGIN CERTIFICATE-----\n";
+std::string DerToPem(std::string_view der) {
+  constexpr std::size_t kLineBytes = 48;  // 64 base64 characters a line
+  std::string pem;
+  pem.reserve(64 + der.size() * 4 / 3 + der.size() / kLineBytes + 2);
+  pem = "-----BEGIN CERTIFICATE-----\n";
   unsigned char line[65];
   for (std::size_t at = 0; at < der.size(); at += kLineBytes) {
     std::size_t n = std::min(kLineBytes, der.size() - at);
     int len = EVP_EncodeBlock(line, reinterpret_cast<const unsigned char*>(der.data() + at),
                               static_cast<int>(n));
-    out.pem.append(reinterpret_cast<const char*>(line), static_cast<std::size_t>(len));
-    out.pem += '\n';
+    pem.append(reinterpret_cast<const char*>(line), static_cast<std::size_t>(len));
+    pem += '\n';
   }
-  out.pem += "-----END CERTIFICATE-----\n";
-  return out;
+  pem += "-----END CERTIFICATE-----\n";
+  return pem;
+}
+
+EncodedCert Encode(X509* cert) {
+  std::string der = ossl::CertDer(cert);
+  return {DerToPem(der), Sha256Hex(der)};
 }
 
 std::string EntryText(const X509_NAME_ENTRY* entry) {

@@ -47,6 +47,8 @@ struct EncodedCert {
   std::string fingerprint_sha256;
 };
 EncodedCert Encode(X509* cert);
+// PEM (RFC 7468) of a DER certificate.
+std::string DerToPem(std::string_view der);
 
 // Builds the certificate (random positive 128-bit serial, v3) and signs it
 // with SHA-256 (ECDSA, or RSA-PSS for an RSA key). `sign_template`, if given,

@@ -69,7 +69,8 @@ Status AddRevoked(X509_CRL* crl, const store::Row& row) {
       X509_CRL_add0_revoked(crl, revoked.get()) != 1) {
     return ossl::Error(StatusCode::kInternal, "crl", "cannot add a revoked entry");
   }
-  revoked.release();  // owned by the CRL now
+  X509_REVOKED* owned_by_crl = revoked.release();  // X509_CRL_add0_revoked took it
+  (void)owned_by_crl;
   return Status::Ok();
 }
 

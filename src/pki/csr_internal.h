@@ -8,7 +8,9 @@
 namespace evprov::pki {
 
 struct CheckedCsr::Impl {
-  std::string spki_der;  // the request's SubjectPublicKeyInfo, as sent (canonical)
+  std::string spki_der;
+  std::string key_bits;  // its subjectPublicKey bits (SKI input)  // the request's
+                         // SubjectPublicKeyInfo, as sent (canonical)
   std::string spki_sha256;
   std::string key_description;
   bool is_ec = false;

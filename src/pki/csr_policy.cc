@@ -204,6 +204,7 @@ Result<CheckedCsr> CheckCsr(std::string_view csr_pem, const ExpectedSubject& exp
   EVPROV_TRY(CheckKey(key, policy, *impl));
   EVPROV_TRY(CheckSignature(key, parts.info, parts.algorithm, parts.signature));
   impl->spki_der = std::string(key.whole);
+  impl->key_bits = std::string(key.key);
   impl->spki_sha256 = Sha256Hex(impl->spki_der);
   impl->common_name = expected.serial;
   impl->organization = expected.organization;
