@@ -7,6 +7,8 @@
 
 #include "evprov/audit/audit.h"
 #include "evprov/common/log.h"
+#include "pki/cert_builder.h"
+#include "pki/der.h"
 #include "pki_test_util.h"
 
 namespace evprov::pki {
@@ -128,6 +130,39 @@ TEST_F(IssuanceTest, CertificateHasTheProfile) {
   ASSERT_TRUE(entries.ok());
   EXPECT_EQ(entries->back().action, "certificate.issue");
   EXPECT_EQ(entries->back().object, "certificate/" + issued->serial_hex);
+}
+
+// The leaf is written as DER by hand (src/pki/leaf_der.cc): OpenSSL's own
+// re-encoding of every parsed field must give the same bytes, for EC and RSA keys.
+TEST_F(IssuanceTest, HandWrittenDerIsWhatOpenSslWouldEncode) {
+  std::unique_ptr<IssuingCa> ca = InitStaging();
+  int n = 0;
+  for (const char* kind : {"P-256", "P-384", "RSA-2048"}) {
+    std::string serial = "SN-D" + std::to_string(++n);
+    ossl::PKey key = NewKey(kind);
+    auto issued =
+        IssueFor(*ca, staging_, AddUnit(serial), serial, CsrFor(key.get(), serial, staging_));
+    ASSERT_TRUE(issued.ok()) << kind << ": " << issued.status().ToString();
+    auto leaf = ossl::ParseCertPem(issued->certificate_pem, "leaf");
+    ASSERT_TRUE(leaf.ok());
+    std::string der = ossl::CertDer(leaf->get());
+    std::string_view rest = der;
+    der::Tlv outer;
+    der::Tlv tbs;
+    ASSERT_TRUE(der::Expect(rest, der::kSequence, outer));
+    std::string_view body = outer.value;
+    ASSERT_TRUE(der::Expect(body, der::kSequence, tbs));
+    unsigned char* reencoded = nullptr;
+    int len = i2d_re_X509_tbs(leaf->get(), &reencoded);  // re-encodes from the parsed fields
+    ASSERT_GT(len, 0);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(reencoded), static_cast<std::size_t>(len)),
+              std::string(tbs.whole))
+        << kind;
+    OPENSSL_free(reencoded);
+    EXPECT_EQ(issued->fingerprint_sha256, ossl::CertFingerprintHex(leaf->get()));
+    EXPECT_EQ(issued->serial_hex, ossl::SerialHex(X509_get0_serialNumber(leaf->get())));
+    EXPECT_EQ(issued->subject, NameText(X509_get_subject_name(leaf->get())));
+  }
 }
 
 TEST_F(IssuanceTest, RsaSubjectGetsKeyEncipherment) {
