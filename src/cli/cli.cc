@@ -40,6 +40,7 @@ int Main(int argc, char** argv) {
   RegisterStoreCommands(app, ctx);
   RegisterCatalogCommands(app, ctx);
   RegisterUnitCommands(app, ctx);
+  RegisterCaCommands(app, ctx);
   RegisterDemoCommand(app, ctx);
 
   try {

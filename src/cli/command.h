@@ -81,6 +81,7 @@ nlohmann::ordered_json UnitRow(const units::Unit& u);
 void RegisterStoreCommands(CLI::App& app, Context& ctx);
 void RegisterCatalogCommands(CLI::App& app, Context& ctx);
 void RegisterUnitCommands(CLI::App& app, Context& ctx);
+void RegisterCaCommands(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
 
 }  // namespace evprov::cli

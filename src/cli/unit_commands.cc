@@ -1,5 +1,6 @@
 // evprov unit register|list|show
 #include "cli/command.h"
+#include "evprov/pki/issuance.h"
 #include "evprov/units/units.h"
 
 namespace evprov::cli {
@@ -9,6 +10,34 @@ using nlohmann::ordered_json;
 
 ordered_json Opt(const std::optional<std::string>& v) {
   return v ? ordered_json(*v) : ordered_json();
+}
+
+// A unit by hardware ID, or by its numeric id.
+Result<units::Unit> FindUnit(store::Transaction& tx, const std::string& key) {
+  auto by_hw = units::GetUnitByHardwareId(tx, key);
+  bool numeric =
+      !key.empty() && key.size() < 18 && key.find_first_not_of("0123456789") == std::string::npos;
+  if (by_hw.ok() || by_hw.status().code() != StatusCode::kNotFound || !numeric) return by_hw;
+  return units::GetUnit(tx, std::stoll(key));
+}
+
+ordered_json CertificateRow(const pki::CertificateRecord& c) {
+  return {{"serial", c.serial_hex},
+          {"ca", c.ca_name},
+          {"subject", c.subject},
+          {"fingerprint_sha256", c.fingerprint_sha256},
+          {"not_after", c.not_after},
+          {"revoked_at", Opt(c.revoked_at)},
+          {"revocation_reason", Opt(c.revocation_reason)}};
+}
+
+Result<pki::RevocationReason> ParseRevocationReason(const std::string& name) {
+  for (auto r :
+       {pki::RevocationReason::kUnspecified, pki::RevocationReason::kKeyCompromise,
+        pki::RevocationReason::kSuperseded, pki::RevocationReason::kCessationOfOperation}) {
+    if (pki::RevocationReasonName(r) == name) return r;
+  }
+  return Status::InvalidArgument("--reason: '" + name + "' is not a revocation reason");
 }
 
 }  // namespace
@@ -95,13 +124,36 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
     EVPROV_ASSIGN_OR_RETURN(
         auto out,
         FetchJson(ctx, store::TxMode::kRead, [&](store::Transaction& tx) -> Result<ordered_json> {
-          auto by_hw = units::GetUnitByHardwareId(tx, *key);
-          if (by_hw.ok()) return UnitRow(*by_hw);
-          bool numeric = !key->empty() && key->size() < 18 &&
-                         key->find_first_not_of("0123456789") == std::string::npos;
-          if (by_hw.status().code() != StatusCode::kNotFound || !numeric) return by_hw.status();
-          EVPROV_ASSIGN_OR_RETURN(auto u, units::GetUnit(tx, std::stoll(*key)));
-          return UnitRow(u);
+          EVPROV_ASSIGN_OR_RETURN(auto u, FindUnit(tx, *key));
+          ordered_json row = UnitRow(u);
+          EVPROV_ASSIGN_OR_RETURN(auto certs, pki::ListUnitCertificates(tx, u.id));
+          row["certificates"] = RowsOf(certs, CertificateRow);
+          return row;
+        }));
+    PrintObject(ctx, out);
+    return Status::Ok();
+  }));
+
+  struct RevokeArgs {
+    std::string unit, reason = "unspecified";
+  };
+  auto rv = std::make_shared<RevokeArgs>();
+  auto* revoke = group->add_subcommand("revoke", "Revoke every valid certificate of a unit");
+  revoke->add_option("unit", rv->unit, "Hardware ID or id")->required();
+  revoke->add_option("--reason", rv->reason,
+                     "unspecified | key_compromise | superseded | cessation_of_operation");
+  revoke->callback(Run(ctx, [&ctx, rv]() -> Status {
+    EVPROV_TRY(RequireActor(ctx));
+    EVPROV_ASSIGN_OR_RETURN(auto reason, ParseRevocationReason(rv->reason));
+    EVPROV_ASSIGN_OR_RETURN(
+        auto out,
+        FetchJson(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Result<ordered_json> {
+          EVPROV_ASSIGN_OR_RETURN(auto u, FindUnit(tx, rv->unit));
+          EVPROV_ASSIGN_OR_RETURN(int revoked,
+                                  pki::RevokeUnitCertificates(tx, u.id, reason, ctx.actor));
+          return ordered_json{{"hardware_id", u.hardware_id},
+                              {"revoked", revoked},
+                              {"reason", pki::RevocationReasonName(reason)}};
         }));
     PrintObject(ctx, out);
     return Status::Ok();
