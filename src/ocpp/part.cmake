@@ -33,4 +33,11 @@ target_sources(libevprov PRIVATE ${EVPROV_OCPP_SCHEMAS_CC})
 if(TARGET ocpp_schema_tests)
   target_compile_definitions(ocpp_schema_tests PRIVATE
     EVPROV_NPM_DIR="${PROJECT_SOURCE_DIR}/third_party/npm/node_modules")
+  # The committed generated messages must be what the generator makes now.
+  find_program(EVPROV_PYTHON3 python3 REQUIRED)
+  add_test(NAME ocpp_schema.MessagesV201AreUpToDate
+           COMMAND ${EVPROV_PYTHON3} ${PROJECT_SOURCE_DIR}/tools/gen_messages.py --check
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(ocpp_schema.MessagesV201AreUpToDate PROPERTIES LABELS ocpp_schema
+                       TIMEOUT 120)
 endif()
