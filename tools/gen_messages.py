@@ -300,6 +300,7 @@ def gen_source(model, banner):
     out = [banner, """
 #include "evprov/ocpp/messages_v201.h"
 
+#include <cmath>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -338,8 +339,17 @@ void Decode(const json& j, std::string& out) {
   out = j.get_ref<const std::string&>();
 }
 void Decode(const json& j, std::int64_t& out) {
-  if (!j.is_number_integer()) throw FieldError("", "expected an integer");
-  out = j.get<std::int64_t>();
+  if (j.is_number_integer()) {
+    out = j.get<std::int64_t>();
+    return;
+  }
+  // JSON Schema counts 300.0 as an integer; so does the SchemaValidator.
+  constexpr double kLimit = 9.2e18;  // inside the range of std::int64_t
+  const double value = j.is_number_float() ? j.get<double>() : 0.5;
+  if (std::floor(value) != value || value < -kLimit || value > kLimit) {
+    throw FieldError("", "expected an integer");
+  }
+  out = static_cast<std::int64_t>(value);
 }
 void Decode(const json& j, double& out) {
   if (!j.is_number()) throw FieldError("", "expected a number");

@@ -6,11 +6,12 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "evprov/common/log.h"
 #include "evprov/ocpp/schema.h"
+#include "ocpp/schema_adapt.h"
 #include "ocpp/schema_embedded.h"
-#include "ocpp/schema_format.h"
 #include "ocpp/schema_valijson.h"
 
 namespace evprov::ocpp {
@@ -53,6 +54,7 @@ constexpr MessageRule kMessageRules[] = {
     {"Value should be a multiple of", "multipleOf"},
 };
 static_assert(internal::kDateTimeError.starts_with("String should be a valid"));
+static_assert(internal::kIntegerError.starts_with("Value type not permitted"));
 
 std::string_view KeywordOf(std::string_view message) {
   for (const auto& rule : kMessageRules) {
@@ -161,10 +163,10 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Create(OcppVersion ver
                              (embedded.kind == MessageKind::kRequest ? "Request" : "Response");
     try {
       nlohmann::json document = nlohmann::json::parse(embedded.text);
-      internal::RenameFormatKeyword(document);
+      internal::AdaptSchema(document);
       auto schema = std::make_unique<valijson::Schema>();
       valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-      internal::AddFormatConstraint(parser);
+      internal::AddAdaptedConstraints(parser);
       parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(document), *schema);
       SchemaMap& map = embedded.kind == MessageKind::kRequest ? impl->requests : impl->responses;
       map.emplace(std::string(embedded.action), std::move(schema));
@@ -225,18 +227,29 @@ std::optional<RpcError> SchemaValidator::Validate(std::string_view action, Messa
     if (validator.validate(*it->second, target, nullptr)) return std::nullopt;
   }
   // Slow path (invalid payloads only): collect the errors and report the first
-  // leaf rule; valijson reports a child before the summaries of its parents.
+  // leaf rule (valijson reports a child before the summaries of its parents).
+  // A wrong type is the cause of whatever else fails at the same place (a
+  // number where an enum string is due breaks "enum" too), so it wins there.
   valijson::Validator validator;
   valijson::ValidationResults results;
   validator.validate(*it->second, target, &results);
+  std::vector<valijson::ValidationResults::Error> leaves;
+  std::optional<valijson::ValidationResults::Error> first;
   valijson::ValidationResults::Error error;
-  std::optional<RpcError> first_unknown;
   while (results.popError(error)) {
-    if (!KeywordOf(error.description).empty()) return Describe(error, payload);
-    if (!first_unknown) first_unknown = Describe(error, payload);
+    if (!first) first = error;
+    if (!KeywordOf(error.description).empty()) leaves.push_back(std::move(error));
   }
-  if (first_unknown) return first_unknown;
-  return RpcError{RpcErrorCode::kFormatViolation, "(payload): does not match the schema"};
+  if (leaves.empty()) {
+    if (first) return Describe(*first, payload);
+    return RpcError{RpcErrorCode::kFormatViolation, "(payload): does not match the schema"};
+  }
+  for (const auto& leaf : leaves) {
+    if (leaf.context == leaves.front().context && KeywordOf(leaf.description) == "type") {
+      return Describe(leaf, payload);
+    }
+  }
+  return Describe(leaves.front(), payload);
 }
 
 OcppVersion SchemaValidator::version() const {

@@ -197,6 +197,10 @@ TEST(MessagesV201, FromJsonNamesThePathAndNeverTheValue) {
       json{{"currentTime", "2026-11-24T02:05:01Z"}, {"interval", 1.5}, {"status", "Accepted"}};
   EXPECT_EQ(FromJson<BootNotificationResponse>(fraction).status(),
             Status::InvalidArgument("interval: expected an integer"));
+  fraction["interval"] = 300.0;  // an integer in JSON Schema's eyes
+  const auto integral = FromJson<BootNotificationResponse>(fraction);
+  ASSERT_TRUE(integral.ok()) << integral.status().ToString();
+  EXPECT_EQ(integral->interval, 300);
 
   const json set = json::parse(R"({"setVariableData": [
       {"attributeValue": "a", "component": {"name": "C"}, "variable": {"name": "V"}},

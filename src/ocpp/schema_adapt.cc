@@ -1,5 +1,6 @@
-#include "ocpp/schema_format.h"
+#include "ocpp/schema_adapt.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -84,6 +85,32 @@ class DateTimeConstraint : public valijson::constraints::PolyConstraint {
   size_t sizeOf() const override { return sizeof(DateTimeConstraint); }
 };
 
+class IntegerConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isDouble()) return true;  // integers pass; "type" reports non-numbers
+    const double value = target.getDouble();
+    if (std::isfinite(value) && std::floor(value) == value) return true;
+    if (results != nullptr) results->pushError(context, std::string(kIntegerError));
+    return false;
+  }
+
+ private:
+  Constraint* cloneInto(void* memory) const override {
+    return new (memory) IntegerConstraint(*this);
+  }
+  size_t sizeOf() const override { return sizeof(IntegerConstraint); }
+};
+
+class IntegerConstraintBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(
+      const valijson::adapters::Adapter& /*value*/) const override {
+    return new IntegerConstraint();
+  }
+};
+
 class AnnotationConstraint : public valijson::constraints::PolyConstraint {
  public:
   bool validate(const valijson::adapters::Adapter& /*target*/,
@@ -116,24 +143,30 @@ bool IsRfc3339DateTime(std::string_view text) {
   return IsFullDate(text.substr(0, 10)) && IsFullTime(text.substr(11));
 }
 
-void RenameFormatKeyword(nlohmann::json& schema) {
+void AdaptSchema(nlohmann::json& schema) {
   if (schema.is_array()) {
-    for (auto& item : schema) RenameFormatKeyword(item);
+    for (auto& item : schema) AdaptSchema(item);
     return;
   }
   if (!schema.is_object()) return;
-  auto it = schema.find("format");
-  if (it != schema.end() && it->is_string()) {
-    nlohmann::json value = std::move(*it);
-    schema.erase(it);
+  auto format = schema.find("format");
+  if (format != schema.end() && format->is_string()) {
+    nlohmann::json value = std::move(*format);
+    schema.erase(format);
     schema[std::string(kFormatKeyword)] = std::move(value);
   }
-  for (auto& [key, value] : schema.items()) RenameFormatKeyword(value);
+  auto type = schema.find("type");
+  if (type != schema.end() && *type == "integer") {
+    *type = "number";
+    schema[std::string(kIntegerKeyword)] = true;
+  }
+  for (auto& [key, value] : schema.items()) AdaptSchema(value);
 }
 
-void AddFormatConstraint(valijson::SchemaParser& parser) {
+void AddAdaptedConstraints(valijson::SchemaParser& parser) {
   // The parser owns and deletes its builders.
   parser.addConstraintBuilder(std::string(kFormatKeyword), new FormatConstraintBuilder());
+  parser.addConstraintBuilder(std::string(kIntegerKeyword), new IntegerConstraintBuilder());
 }
 
 }  // namespace evprov::ocpp::internal
