@@ -68,7 +68,17 @@ bool IsFullTime(std::string_view s) {
   return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && IsHourMinute(rest.substr(1));
 }
 
-class DateTimeConstraint : public valijson::constraints::PolyConstraint {
+// valijson's custom constraint with the copy plumbing it needs, once.
+template <typename Derived>
+class CustomConstraint : public valijson::constraints::PolyConstraint {
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) Derived(static_cast<const Derived&>(*this));
+  }
+  size_t sizeOf() const override { return sizeof(Derived); }
+};
+
+class DateTimeConstraint : public CustomConstraint<DateTimeConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
                 valijson::ValidationResults* results) const override {
@@ -77,15 +87,9 @@ class DateTimeConstraint : public valijson::constraints::PolyConstraint {
     if (results != nullptr) results->pushError(context, std::string(kDateTimeError));
     return false;
   }
-
- private:
-  Constraint* cloneInto(void* memory) const override {
-    return new (memory) DateTimeConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(DateTimeConstraint); }
 };
 
-class IntegerConstraint : public valijson::constraints::PolyConstraint {
+class IntegerConstraint : public CustomConstraint<IntegerConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
                 valijson::ValidationResults* results) const override {
@@ -95,12 +99,6 @@ class IntegerConstraint : public valijson::constraints::PolyConstraint {
     if (results != nullptr) results->pushError(context, std::string(kIntegerError));
     return false;
   }
-
- private:
-  Constraint* cloneInto(void* memory) const override {
-    return new (memory) IntegerConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(IntegerConstraint); }
 };
 
 class IntegerConstraintBuilder : public valijson::ConstraintBuilder {
@@ -111,19 +109,13 @@ class IntegerConstraintBuilder : public valijson::ConstraintBuilder {
   }
 };
 
-class AnnotationConstraint : public valijson::constraints::PolyConstraint {
+class AnnotationConstraint : public CustomConstraint<AnnotationConstraint> {
  public:
   bool validate(const valijson::adapters::Adapter& /*target*/,
                 const std::vector<std::string>& /*context*/,
                 valijson::ValidationResults* /*results*/) const override {
     return true;
   }
-
- private:
-  Constraint* cloneInto(void* memory) const override {
-    return new (memory) AnnotationConstraint(*this);
-  }
-  size_t sizeOf() const override { return sizeof(AnnotationConstraint); }
 };
 
 class FormatConstraintBuilder : public valijson::ConstraintBuilder {
