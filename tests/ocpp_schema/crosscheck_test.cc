@@ -173,6 +173,9 @@ TEST(CrossCheckOcppRpc, SameVerdictsRulesAndPathsAsOcppRpcStrictMode) {
                               "minItems", "maxItems", "minimum", "maximum", "format"}) {
     EXPECT_GT(keywords[keyword], 0) << keyword;
   }
+  RecordProperty("corpus", static_cast<int>(corpus.size()));
+  RecordProperty("valid", static_cast<int>(valid));
+  RecordProperty("invalid", static_cast<int>(invalid));
   EXPECT_GT(valid, 250U);
   EXPECT_GT(invalid, 1000U);
   EXPECT_EQ(divergent, 5U);
