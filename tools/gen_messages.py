@@ -166,12 +166,14 @@ class Model:
         return enums, structs
 
 
-def member_comment(prop, model):
+def member_comment(prop, model, kind):
     notes = []
     target = prop
     if prop.get("type") == "array":
         lo, hi = prop.get("minItems"), prop.get("maxItems")
         notes.append(f"{lo}..{hi if hi is not None else 'n'} items")
+        if kind == "list":
+            notes.append("optional: empty = absent")
         target = prop["items"]
     if "$ref" in target:
         target = model.defs[model.ref_name(target["$ref"])]
@@ -276,7 +278,7 @@ void from_json(const nlohmann::json& json, CustomData& value);
             init = "{}" if declared in ("std::int64_t", "double", "bool") or (
                 kind == "required" and "$ref" in prop and model.is_enum(
                     model.ref_name(prop["$ref"]))) else ""
-            out.append(f"  {declared} {member}{init};{member_comment(prop, model)}\n")
+            out.append(f"  {declared} {member}{init};{member_comment(prop, model, kind)}\n")
         out.append(f"  bool operator==(const {cpp}&) const = default;\n}};\n")
         out.append(f"void to_json(nlohmann::json& json, const {cpp}& value);\n")
         out.append(f"void from_json(const nlohmann::json& json, {cpp}& value);\n")

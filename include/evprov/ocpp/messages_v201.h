@@ -983,7 +983,8 @@ struct CertificateHashDataChain {
   std::optional<CustomData> custom_data;
   CertificateHashData certificate_hash_data;
   GetCertificateIdUseEnum certificate_type{};
-  std::vector<CertificateHashData> child_certificate_hash_data;  // 1..4 items
+  std::vector<CertificateHashData>
+      child_certificate_hash_data;  // 1..4 items, optional: empty = absent
   bool operator==(const CertificateHashDataChain&) const = default;
 };
 void to_json(nlohmann::json& json, const CertificateHashDataChain& value);
@@ -1002,7 +1003,7 @@ void from_json(const nlohmann::json& json, AdditionalInfo& value);
 // IdTokenType
 struct IdToken {
   std::optional<CustomData> custom_data;
-  std::vector<AdditionalInfo> additional_info;  // 1..n items
+  std::vector<AdditionalInfo> additional_info;  // 1..n items, optional: empty = absent
   std::string id_token;                         // max 36 chars
   IdTokenEnum type{};
   bool operator==(const IdToken&) const = default;
@@ -1058,7 +1059,7 @@ struct SalesTariffEntry {
   std::optional<CustomData> custom_data;
   RelativeTimeInterval relative_time_interval;
   std::optional<std::int64_t> e_price_level;      // min 0
-  std::vector<ConsumptionCost> consumption_cost;  // 1..3 items
+  std::vector<ConsumptionCost> consumption_cost;  // 1..3 items, optional: empty = absent
   bool operator==(const SalesTariffEntry&) const = default;
 };
 void to_json(nlohmann::json& json, const SalesTariffEntry& value);
@@ -1186,7 +1187,7 @@ struct IdTokenInfo {
   std::optional<std::string> cache_expiry_date_time;  // RFC 3339 date-time
   std::optional<std::int64_t> charging_priority;
   std::optional<std::string> language_1;  // max 8 chars
-  std::vector<std::int64_t> evse_id;      // 1..n items
+  std::vector<std::int64_t> evse_id;      // 1..n items, optional: empty = absent
   std::optional<IdToken> group_id_token;
   std::optional<std::string> language_2;  // max 8 chars
   std::optional<MessageContent> personal_message;
@@ -1286,7 +1287,7 @@ struct NotifyReportRequest {
   std::optional<CustomData> custom_data;
   std::int64_t request_id{};
   std::string generated_at;             // RFC 3339 date-time
-  std::vector<ReportData> report_data;  // 1..n items
+  std::vector<ReportData> report_data;  // 1..n items, optional: empty = absent
   std::optional<bool> tbc;
   std::int64_t seq_no{};
   bool operator==(const NotifyReportRequest&) const = default;
@@ -1544,7 +1545,7 @@ struct GetInstalledCertificateIdsRequest {
   static constexpr std::string_view kAction = "GetInstalledCertificateIds";
   static constexpr MessageKind kKind = MessageKind::kRequest;
   std::optional<CustomData> custom_data;
-  std::vector<GetCertificateIdUseEnum> certificate_type;  // 1..n items
+  std::vector<GetCertificateIdUseEnum> certificate_type;  // 1..n items, optional: empty = absent
   bool operator==(const GetInstalledCertificateIdsRequest&) const = default;
 };
 void to_json(nlohmann::json& json, const GetInstalledCertificateIdsRequest& value);
@@ -1557,7 +1558,8 @@ struct GetInstalledCertificateIdsResponse {
   std::optional<CustomData> custom_data;
   GetInstalledCertificateStatusEnum status{};
   std::optional<StatusInfo> status_info;
-  std::vector<CertificateHashDataChain> certificate_hash_data_chain;  // 1..n items
+  std::vector<CertificateHashDataChain>
+      certificate_hash_data_chain;  // 1..n items, optional: empty = absent
   bool operator==(const GetInstalledCertificateIdsResponse&) const = default;
 };
 void to_json(nlohmann::json& json, const GetInstalledCertificateIdsResponse& value);
@@ -1620,7 +1622,7 @@ struct TransactionEventRequest {
   static constexpr MessageKind kKind = MessageKind::kRequest;
   std::optional<CustomData> custom_data;
   TransactionEventEnum event_type{};
-  std::vector<MeterValue> meter_value;  // 1..n items
+  std::vector<MeterValue> meter_value;  // 1..n items, optional: empty = absent
   std::string timestamp;                // RFC 3339 date-time
   TriggerReasonEnum trigger_reason{};
   std::int64_t seq_no{};
