@@ -195,6 +195,13 @@ void RpcEngine::OnText(std::string_view text) {
   } else if (auto* result = std::get_if<CallResultFrame>(&parsed)) {
     OnResponse(result->id, std::move(result->payload), /*validate=*/true);
   } else if (auto* error = std::get_if<CallErrorFrame>(&parsed)) {
+    if (!current_ || current_->id != error->id) {
+      // Typically the peer's answer to a frame it could not parse.
+      log::Warn("ocpp.rpc.unexpected_callerror", {{"identity", session_.identity},
+                                                  {"id", error->id},
+                                                  {"code", error->code_name},
+                                                  {"description", error->description}});
+    }
     OnResponse(error->id,
                Status::FailedPrecondition(std::string(kCallErrorPrefix) + error->code_name + ": " +
                                           error->description),
