@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev
   softhsm2 libengine-pkcs11-openssl opensc openssl
-  clang-format clang-tidy
+  clang-format clang-tidy python3
 )
 
 missing=()
