@@ -61,7 +61,7 @@ class RpcEngine : public std::enable_shared_from_this<RpcEngine> {
   template <typename Token>
   auto AsyncCall(std::string action, nlohmann::json payload, CallOptions options, Token&& token) {
     return asio::async_initiate<Token, void(Result<nlohmann::json>)>(
-        [this](auto handler, std::string a, nlohmann::json p, CallOptions o) {
+        [this](auto handler, std::string&& a, nlohmann::json&& p, CallOptions o) {
           using H = decltype(handler);
           auto shared = std::make_shared<H>(std::move(handler));
           Call(std::move(a), std::move(p), o, [shared](Result<nlohmann::json> r) {

@@ -210,7 +210,9 @@ asio::awaitable<std::optional<Accepted>> AcceptWebSocket(tcp::socket socket, ssl
   request.remote_address = RemoteAddress(socket);
   beast::tcp_stream tcp(std::move(socket));
   tcp.expires_after(policy.limits.handshake_timeout);
-  if (tls == nullptr) co_return co_await Upgrade(std::move(tcp), policy, std::move(request));
+  if (tls == nullptr) {
+    co_return co_await Upgrade(std::move(tcp), policy, std::move(request));
+  }
 
   TlsStream stream(std::move(tcp), *tls);
   auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
@@ -228,13 +230,17 @@ asio::awaitable<Result<Connected>> ConnectWebSocket(asio::any_io_executor strand
   tcp::resolver resolver(strand);
   auto [rec, endpoints] =
       co_await resolver.async_resolve(request.endpoint.host, request.endpoint.port, kTuple);
-  if (rec) co_return Status::Unavailable("resolve " + request.endpoint.host + ": " + rec.message());
+  if (rec) {
+    co_return Status::Unavailable("resolve " + request.endpoint.host + ": " + rec.message());
+  }
   beast::tcp_stream tcp(strand);
   tcp.expires_after(request.connect_timeout);
   auto [cec, ep] = co_await tcp.async_connect(endpoints, kTuple);
   if (cec) co_return Status::Unavailable("connect: " + cec.message());
   tcp.socket().set_option(tcp::no_delay(true));
-  if (tls == nullptr) co_return co_await Handshake(std::move(tcp), request);
+  if (tls == nullptr) {
+    co_return co_await Handshake(std::move(tcp), request);
+  }
 
   TlsStream stream(std::move(tcp), *tls);
   error_code addr_ec;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "evprov/common/log.h"
+#include "ocpp/handshake.h"
 #include "ocpp/test_env.h"
 
 namespace evprov::ocpp::test {
@@ -142,7 +143,10 @@ TEST_F(Profile1Test, AuthenticatorMayAnswerNotFound) {
 }
 
 // Sends a raw HTTP upgrade with the given target and returns the status line.
+int RawConnect(std::uint16_t port);
+std::string SendUpgrade(int fd, const std::string& target, const std::string& extra_headers);
 std::string RawUpgradeStatus(std::uint16_t port, const std::string& target);
+bool ServerCloses(int fd);
 
 TEST_F(Profile1Test, BadIdentityIsRefusedBeforeTheUpgrade) {
   // The client refuses to build such URLs; speak HTTP by hand.
@@ -152,6 +156,34 @@ TEST_F(Profile1Test, BadIdentityIsRefusedBeforeTheUpgrade) {
     EXPECT_NE(RawUpgradeStatus(server_->port(), target).find(" 400 "), std::string::npos);
   }
   EXPECT_NE(RawUpgradeStatus(server_->port(), "/ocpp/a/b").find(" 404 "), std::string::npos);
+}
+
+TEST_F(Profile1Test, SilentSocketIsDroppedAtTheHandshakeDeadline) {
+  ServerOptions o = Profile1Options();
+  o.limits.handshake_timeout = 300ms;
+  StartServer(o);
+  int fd = RawConnect(server_->port());
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(ServerCloses(fd));  // sent nothing: closed after ~300 ms, not at 3 s
+  ::close(fd);
+}
+
+TEST_F(Profile1Test, KeepAlivePingsHoldAnIdleConnectionAndDropASilentPeer) {
+  ServerOptions o = Profile1Options();
+  o.limits.idle_timeout = 300ms;
+  StartServer(o);
+  // Our client answers the server's pings: still usable after 3 idle periods.
+  auto client = Connect("CS-idle");
+  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(client->connected());
+  ASSERT_TRUE(client->Call("Echo", {{"text", "awake"}}).get().ok());
+  // A peer that completes the upgrade but never answers pings is dropped.
+  int fd = RawConnect(server_->port());
+  ASSERT_GE(fd, 0);
+  std::string auth = "Authorization: " + BasicAuthHeader("CS-mute", kPassword) + "\r\n";
+  EXPECT_NE(SendUpgrade(fd, "/ocpp/CS-mute", auth).find(" 101 "), std::string::npos);
+  EXPECT_TRUE(ServerCloses(fd));
+  ::close(fd);
 }
 
 TEST_F(Profile1Test, MalformedFramesAreAnsweredWithCallError) {
@@ -291,7 +323,8 @@ TEST_F(Profile1Test, ValidationOnTheClientRefusesBadOutgoingCalls) {
 namespace evprov::ocpp::test {
 namespace {
 
-std::string RawUpgradeStatus(std::uint16_t port, const std::string& target) {
+// A loopback TCP socket with a 3 s receive timeout; -1 on failure.
+int RawConnect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   timeval tv{3, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -301,19 +334,43 @@ std::string RawUpgradeStatus(std::uint16_t port, const std::string& target) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return "connect failed";
+    return -1;
   }
+  return fd;
+}
+
+// Sends an upgrade request for target; returns the first line of the answer.
+std::string SendUpgrade(int fd, const std::string& target, const std::string& extra_headers) {
   std::string req = "GET " + target +
                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp2.0.1\r\n\r\n";
+                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp2.0.1\r\n" +
+                    extra_headers + "\r\n";
   (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-  char buf[256] = {};
+  char buf[512] = {};
   ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
-  ::close(fd);
   if (n <= 0) return "no answer";
   std::string answer(buf, static_cast<std::size_t>(n));
   return answer.substr(0, answer.find("\r\n"));
+}
+
+std::string RawUpgradeStatus(std::uint16_t port, const std::string& target) {
+  int fd = RawConnect(port);
+  if (fd < 0) return "connect failed";
+  std::string status = SendUpgrade(fd, target, "");
+  ::close(fd);
+  return status;
+}
+
+// Reads until the server closes; true if it did within the 3 s receive timeout.
+bool ServerCloses(int fd) {
+  char buf[256];
+  for (int i = 0; i < 100; ++i) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) return true;
+    if (n < 0) return false;  // timeout
+  }
+  return false;
 }
 
 }  // namespace

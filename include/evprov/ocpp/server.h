@@ -82,7 +82,7 @@ struct TlsFiles {
 };
 
 struct ConnectionLimits {
-  std::size_t max_frame_bytes = 256 * 1024;
+  std::size_t max_frame_bytes = std::size_t{256} * 1024;
   std::chrono::milliseconds handshake_timeout{10000};  // TCP accept to WebSocket open
   std::chrono::milliseconds idle_timeout{60000};       // pings at half of it; silence closes
   std::size_t max_queued_calls = 1000;
