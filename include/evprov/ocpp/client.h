@@ -1,0 +1,74 @@
+// The charging station's side of OCPP-J (used by the simulator and tests):
+// connects to ws:// or wss:// endpoint + "/" + percent-encoded identity,
+// offers subprotocols, sends Basic credentials (profiles 1, 2) and/or a
+// client certificate (profile 3), then exchanges calls like the Server.
+//
+// Connect failures: HTTP 401 -> kUnauthenticated, 404 -> kNotFound,
+// 400 -> kInvalidArgument, other HTTP statuses, TCP and TLS failures ->
+// kUnavailable; the message names the step ("tls handshake: ...",
+// "http 401 ..."). A server that does not select one of our subprotocols
+// -> kFailedPrecondition.
+//
+// Ownership: a Client owns its connection; it runs on a shared Runtime or on
+// one it makes (one thread). Destroying it closes the connection.
+// Thread-safety: all methods may be called from any thread, except Close and
+// the destructor from one of its handlers.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "evprov/common/status.h"
+#include "evprov/ocpp/rpc.h"
+#include "evprov/ocpp/runtime.h"
+#include "evprov/ocpp/server.h"
+
+namespace evprov::ocpp {
+
+struct ClientOptions {
+  std::string endpoint;  // "wss://127.0.0.1:8443/ocpp" (identity is appended)
+  std::string identity;
+  std::optional<std::string> password;  // Basic auth (user = identity); a secret
+  TlsFiles tls;                         // ca_file verifies the server; cert/key for profile 3
+  std::vector<std::string> subprotocols = {"ocpp2.0.1"};
+  ConnectionLimits limits;
+  std::chrono::milliseconds connect_timeout{10000};
+  const MessageValidator* validator = nullptr;       // nullable; must outlive the Client
+  std::function<void(const Status& why)> on_closed;  // after the connection ends
+};
+
+class Client {
+ public:
+  Client(ClientOptions options, Handlers handlers, std::shared_ptr<Runtime> runtime = nullptr);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Blocks until open or failed (bounded by connect_timeout).
+  Status Connect();
+  void ConnectAsync(std::function<void(Status)> done);
+
+  void Call(std::string action, nlohmann::json payload, CallOptions options, CallCallback done);
+  std::future<Result<nlohmann::json>> Call(std::string action, nlohmann::json payload,
+                                           CallOptions options = {});
+
+  // Sends raw text (tests: malformed frames). Unavailable when not connected.
+  Status SendRawForTest(std::string text);
+
+  bool connected() const;
+  std::string subprotocol() const;  // empty until connected
+  // Graceful close (normal closure); blocks until closed, bounded. Idempotent.
+  void Close();
+
+  class Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace evprov::ocpp

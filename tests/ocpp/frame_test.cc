@@ -1,0 +1,101 @@
+#include "ocpp/frame.h"
+
+#include <gtest/gtest.h>
+
+namespace evprov::ocpp {
+namespace {
+
+using nlohmann::json;
+
+TEST(FrameTest, ParsesCall) {
+  auto f = ParseFrame(R"([2,"19223201","BootNotification",{"reason":"PowerUp"}])");
+  auto* call = std::get_if<CallFrame>(&f);
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(call->id, "19223201");
+  EXPECT_EQ(call->action, "BootNotification");
+  EXPECT_EQ(call->payload, json({{"reason", "PowerUp"}}));
+}
+
+TEST(FrameTest, ParsesCallResultAndCallError) {
+  auto r = ParseFrame(R"([3,"7",{"status":"Accepted"}])");
+  ASSERT_TRUE(std::holds_alternative<CallResultFrame>(r));
+  EXPECT_EQ(std::get<CallResultFrame>(r).payload["status"], "Accepted");
+
+  auto e = ParseFrame(R"([4,"7","NotImplemented","nope",{}])");
+  ASSERT_TRUE(std::holds_alternative<CallErrorFrame>(e));
+  EXPECT_EQ(std::get<CallErrorFrame>(e).code, RpcErrorCode::kNotImplemented);
+  EXPECT_EQ(std::get<CallErrorFrame>(e).description, "nope");
+
+  auto odd = ParseFrame(R"([4,"7","Bogus","x",{}])");
+  ASSERT_TRUE(std::holds_alternative<CallErrorFrame>(odd));
+  EXPECT_EQ(std::get<CallErrorFrame>(odd).code, RpcErrorCode::kGenericError);
+  EXPECT_EQ(std::get<CallErrorFrame>(odd).code_name, "Bogus");
+}
+
+struct BadCase {
+  const char* text;
+  RpcErrorCode code;
+  const char* id;
+  bool answerable;
+};
+
+TEST(FrameTest, BadFramesSayWhatToAnswer) {
+  const BadCase cases[] = {
+      {"not json", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {R"({"a":1})", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {"[]", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {R"(["2","1","A",{}])", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {R"([2,1,"A",{}])", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {R"([2,"",  "A",{}])", RpcErrorCode::kRpcFrameworkError, "-1", true},
+      {R"([9,"5","A",{}])", RpcErrorCode::kMessageTypeNotSupported, "5", true},
+      {R"([2,"5","A"])", RpcErrorCode::kRpcFrameworkError, "5", true},
+      {R"([2,"5",7,{}])", RpcErrorCode::kRpcFrameworkError, "5", true},
+      {R"([2,"5","A",[1]])", RpcErrorCode::kFormatViolation, "5", true},
+      {R"([3,"5"])", RpcErrorCode::kRpcFrameworkError, "5", false},
+      {R"([3,"5","x"])", RpcErrorCode::kRpcFrameworkError, "5", false},
+      {R"([4,"5","A","b"])", RpcErrorCode::kRpcFrameworkError, "5", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto f = ParseFrame(c.text);
+    auto* bad = std::get_if<FrameError>(&f);
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->error.code, c.code);
+    EXPECT_EQ(bad->id, c.id);
+    EXPECT_EQ(bad->answerable, c.answerable);
+    EXPECT_FALSE(bad->error.description.empty());
+  }
+}
+
+TEST(FrameTest, RejectsOverlongMessageId) {
+  std::string id(kMaxMessageIdLength + 1, 'x');
+  auto f = ParseFrame("[2,\"" + id + "\",\"A\",{}]");
+  ASSERT_TRUE(std::holds_alternative<FrameError>(f));
+}
+
+TEST(FrameTest, SerializesRoundTrip) {
+  EXPECT_EQ(SerializeCall("1", "Heartbeat", json::object()), R"([2,"1","Heartbeat",{}])");
+  EXPECT_EQ(SerializeCallResult("1", {{"currentTime", "t"}}), R"([3,"1",{"currentTime":"t"}])");
+  EXPECT_EQ(SerializeCallError("1", {RpcErrorCode::kFormatViolation, "bad"}),
+            R"([4,"1","FormatViolation","bad",{}])");
+  EXPECT_EQ(SerializeCallError("1", {RpcErrorCode::kFormatViolation, "bad"}, OcppVersion::kV16),
+            R"([4,"1","FormationViolation","bad",{}])");
+  // Invalid UTF-8 from a handler does not throw.
+  EXPECT_NO_THROW(SerializeCallResult("1", {{"s", std::string("\xff")}}));
+}
+
+TEST(ValidationNamesTest, EveryCodeRoundTrips) {
+  for (int i = 0; i <= static_cast<int>(RpcErrorCode::kTypeConstraintViolation); ++i) {
+    auto code = static_cast<RpcErrorCode>(i);
+    auto parsed = ParseRpcErrorCode(RpcErrorCodeName(code));
+    ASSERT_TRUE(parsed.has_value()) << RpcErrorCodeName(code);
+    EXPECT_EQ(*parsed, code);
+  }
+  EXPECT_EQ(ParseRpcErrorCode("FormationViolation"), RpcErrorCode::kFormatViolation);
+  EXPECT_EQ(ParseRpcErrorCode("OccurenceConstraintViolation"),
+            RpcErrorCode::kOccurrenceConstraintViolation);
+  EXPECT_FALSE(ParseRpcErrorCode("Nonsense").has_value());
+}
+
+}  // namespace
+}  // namespace evprov::ocpp

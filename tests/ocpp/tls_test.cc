@@ -1,0 +1,190 @@
+// Profiles 2 (wss + Basic) and 3 (mutual TLS) over loopback with a test PKI
+// made at test time: round trips both ways, and every refusal asserted with
+// its HTTP status or TLS failure.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "evprov/common/log.h"
+#include "ocpp/test_env.h"
+
+namespace evprov::ocpp::test {
+namespace {
+
+class TlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pki_ = new Pki(); }
+  static void TearDownTestSuite() {
+    delete pki_;
+    pki_ = nullptr;
+  }
+
+  std::unique_ptr<Server> StartServer(SecurityProfile profile, CnMatch cn = CnMatch::kIdentity,
+                                      Authenticator auth = AcceptAll()) {
+    ServerOptions o;
+    o.profile = profile;
+    o.tls = pki_->ServerTls();
+    o.cn_match = cn;
+    o.limits.handshake_timeout = 3s;
+    auto s = std::make_unique<Server>(o, std::move(auth), EchoHandlers());
+    Status st = s->Start();
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return s;
+  }
+
+  static Status TryConnect(const ClientOptions& o) {
+    Client c(o, EchoHandlers());
+    return c.Connect();
+  }
+
+  static void ExpectRoundTrips(Server& server, Client& client, const std::string& identity) {
+    auto up = client.Call("Echo", {{"text", "up"}}).get();
+    ASSERT_TRUE(up.ok()) << up.status().ToString();
+    EXPECT_EQ((*up)["from"], identity);
+    for (int i = 0; i < 200 && !server.IsConnected(identity); ++i) {
+      std::this_thread::sleep_for(5ms);
+    }
+    auto down = server.Call(identity, "Echo", {{"text", "down"}}).get();
+    ASSERT_TRUE(down.ok()) << down.status().ToString();
+    EXPECT_EQ((*down)["text"], "down");
+  }
+
+  static Pki* pki_;
+};
+
+Pki* TlsTest::pki_ = nullptr;
+
+TEST_F(TlsTest, Profile2RoundTrips) {
+  auto server = StartServer(SecurityProfile::kTlsBasicAuth);
+  auto o = ClientFor(*server, "CS-p2", /*tls=*/true);
+  o.password = kPassword;
+  o.tls.ca_file = pki_->ca.cert;
+  Client client(o, EchoHandlers());
+  ASSERT_TRUE(client.Connect().ok());
+  ExpectRoundTrips(*server, client, "CS-p2");
+}
+
+TEST_F(TlsTest, Profile2Refusals) {
+  log::ScopedCapture capture;
+  auto server = StartServer(SecurityProfile::kTlsBasicAuth);
+  auto o = ClientFor(*server, "CS-p2r", true);
+  o.tls.ca_file = pki_->ca.cert;
+
+  auto wrong = o;
+  wrong.password = "wrong-password-0000";
+  EXPECT_EQ(TryConnect(wrong).code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(TryConnect(o).code(), StatusCode::kUnauthenticated);  // no password
+
+  // Profile mismatch: plain ws:// to a TLS listener never completes the upgrade.
+  auto plain = o;
+  plain.password = kPassword;
+  plain.endpoint = Url(*server, false);
+  EXPECT_EQ(TryConnect(plain).code(), StatusCode::kUnavailable);
+
+  // A server certificate from a CA the client does not trust.
+  auto distrust = o;
+  distrust.password = kPassword;
+  distrust.tls.ca_file = pki_->other_ca.cert;
+  Status s = TryConnect(distrust);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("tls handshake"), std::string::npos) << s.ToString();
+  EXPECT_EQ(capture.sink().Joined().find(kPassword), std::string::npos);
+}
+
+TEST_F(TlsTest, Profile3RoundTripsWithContextAndCertificateInfo) {
+  std::string seen_cn;
+  std::string seen_fingerprint;
+  auto server =
+      StartServer(SecurityProfile::kMutualTls, CnMatch::kIdentity, [&](const HandshakeInfo& info) {
+        seen_cn = info.peer_certificate->subject_cn;
+        seen_fingerprint = info.peer_certificate->sha256_fingerprint;
+        EXPECT_FALSE(info.password.has_value());
+        EXPECT_NE(info.peer_certificate->pem.find("BEGIN CERTIFICATE"), std::string::npos);
+        return AuthDecision::Accept();
+      });
+  auto cert = pki_->pki.IssueClient(pki_->ca, "CS-p3");
+  auto o = ClientFor(*server, "CS-p3", true);
+  o.tls = pki_->ClientTls(cert);
+  Client client(o, EchoHandlers());
+  ASSERT_TRUE(client.Connect().ok());
+  ExpectRoundTrips(*server, client, "CS-p3");
+  EXPECT_EQ(seen_cn, "CS-p3");
+  EXPECT_EQ(seen_fingerprint.size(), 64u);
+}
+
+TEST_F(TlsTest, Profile3Refusals) {
+  auto server = StartServer(SecurityProfile::kMutualTls);
+  auto base = ClientFor(*server, "CS-p3r", true);
+
+  // No client certificate: the TLS handshake fails.
+  auto none = base;
+  none.tls.ca_file = pki_->ca.cert;
+  Status s = TryConnect(none);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+
+  // A certificate from another CA: the TLS handshake fails.
+  auto foreign = base;
+  auto other = pki_->pki.IssueClient(pki_->other_ca, "CS-p3r");
+  foreign.tls = {other.cert, other.key, pki_->ca.cert};
+  s = TryConnect(foreign);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+
+  // CN does not match the identity: 401.
+  auto mismatch = base;
+  auto someone_else = pki_->pki.IssueClient(pki_->ca, "CS-other");
+  mismatch.tls = pki_->ClientTls(someone_else);
+  s = TryConnect(mismatch);
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated) << s.ToString();
+
+  // Profile mismatch: Basic auth over plain ws:// to a profile 3 listener.
+  auto plain = base;
+  plain.endpoint = Url(*server, false);
+  plain.password = kPassword;
+  EXPECT_EQ(TryConnect(plain).code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(server->IsConnected("CS-p3r"));
+}
+
+TEST_F(TlsTest, Profile3SerialMatchGoesThroughTheAuthenticator) {
+  // The identity is a hardware id; the certificate's CN is the unit's serial,
+  // which only the authenticator knows.
+  auto server =
+      StartServer(SecurityProfile::kMutualTls, CnMatch::kSerial, [](const HandshakeInfo& info) {
+        if (info.identity == "HW-1") return AuthDecision::Accept({}, "SN-1");
+        return AuthDecision::Accept({}, "SN-other");
+      });
+  auto cert = pki_->pki.IssueClient(pki_->ca, "SN-1");
+  auto good = ClientFor(*server, "HW-1", true);
+  good.tls = pki_->ClientTls(cert);
+  Client client(good, EchoHandlers());
+  ASSERT_TRUE(client.Connect().ok());
+  ExpectRoundTrips(*server, client, "HW-1");
+
+  auto bad = ClientFor(*server, "HW-2", true);
+  bad.tls = pki_->ClientTls(cert);
+  EXPECT_EQ(TryConnect(bad).code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(TlsTest, ProfileMismatchTlsClientAgainstPlainListener) {
+  ServerOptions o = Profile1Options();
+  Server server(o, AcceptAll(), EchoHandlers());
+  ASSERT_TRUE(server.Start().ok());
+  auto c = ClientFor(server, "CS-x", true);
+  c.password = kPassword;
+  c.tls.ca_file = pki_->ca.cert;
+  Status s = TryConnect(c);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("tls handshake"), std::string::npos) << s.ToString();
+}
+
+TEST_F(TlsTest, UnusableTlsFilesFailStart) {
+  ServerOptions o;
+  o.profile = SecurityProfile::kMutualTls;
+  o.tls = {pki_->dir.File("missing.pem"), pki_->server.key, pki_->ca.cert};
+  Server s(o, AcceptAll(), EchoHandlers());
+  Status st = s.Start();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("tls.cert_file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace evprov::ocpp::test
