@@ -157,7 +157,15 @@ Status Charger::Load() {
     return Persist();
   }
   if (!text.ok()) return text.status();
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  try {
+    return LoadState(*text);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument("state '" + state_file() + "': malformed (" + e.what() + ")");
+  }
+}
+
+Status Charger::LoadState(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   const std::string where = "state '" + state_file() + "'";
   if (j.is_discarded() || !j.is_object() || j.value("format", "") != kStateFormat) {
     return Status::InvalidArgument(where + ": not an " + std::string(kStateFormat) + " file");
@@ -180,8 +188,8 @@ Status Charger::Load() {
   station_key_ = j.value("station_key", "");
   pending_key_ = j.value("pending_key", "");
   previous_key_ = j.value("previous_key", "");
-  for (const auto& [slot_text, entry] :
-       j.value("network_slots", nlohmann::json::object()).items()) {
+  const nlohmann::json slots = j.value("network_slots", nlohmann::json::object());
+  for (const auto& [slot_text, entry] : slots.items()) {
     int slot = std::atoi(slot_text.c_str());
     if (entry.value("factory", false)) {
       EVPROV_ASSIGN_OR_RETURN(slots_[slot], FactoryProfile(config_.factory_endpoint,

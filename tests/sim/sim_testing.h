@@ -163,7 +163,7 @@ class TestCa {
   X509* cert() const { return cert_.get(); }
 
  private:
-  CertPtr Make(EVP_PKEY* subject_key, const std::string& cn, const TestCa* issuer, bool ca) {
+  CertPtr Make(EVP_PKEY* subject_key, const std::string& cn, const TestCa* issuer, bool ca) const {
     CertPtr c(X509_new());
     X509_set_version(c.get(), 2);
     static long serial = 1000;

@@ -173,6 +173,7 @@ class Charger {
 
   Charger(ChargerConfig config, Link& link, Scheduler& scheduler);
   Status Load();
+  Status LoadState(const std::string& text);  // may throw nlohmann::json::exception
   Status Persist();
   nlohmann::json StateJson() const;
 
