@@ -19,10 +19,46 @@ int ItemsPerMessage(const DeviceModel& model, std::string_view instance, int fal
   return n > 0 ? n : fallback;
 }
 
-ocpp::RpcError TooManyItems(std::string_view field, int max) {
+// The item list of a Get/SetVariables request, or an OccurrenceConstraintViolation.
+std::optional<ocpp::RpcError> CheckItems(const nlohmann::json& items, std::string_view field,
+                                         int max) {
+  if (items.is_array() && !items.empty() && static_cast<int>(items.size()) <= max) {
+    return std::nullopt;
+  }
   return ocpp::RpcError{
       ocpp::RpcErrorCode::kOccurrenceConstraintViolation,
-      std::string(field) + ": more than ItemsPerMessage (" + std::to_string(max) + ") items"};
+      std::string(field) + ": 1 to ItemsPerMessage (" + std::to_string(max) + ") items"};
+}
+
+// Resolves one Get/SetVariableData item: its address, its attribute type, then `check`.
+template <typename Check>
+Lookup CheckItem(const nlohmann::json& item, VariableAddress* a, std::string* type_name,
+                 Check check) {
+  *a = VariableAddress::FromJson(item.at("component"), item.at("variable"));
+  *type_name = item.value("attributeType", "Actual");
+  auto type = ParseAttributeType(*type_name);
+  if (!type) {
+    Lookup r;
+    r.status = AttributeStatus::kNotSupportedAttributeType;
+    r.message = "attributeType: '" + *type_name + "' is not an attribute type";
+    return r;
+  }
+  return check(*type);
+}
+
+// The Get/SetVariableResult of an item, without attributeValue.
+nlohmann::json ItemResult(const nlohmann::json& item, const std::string& type_name,
+                          const Lookup& r) {
+  nlohmann::json result = {{"attributeType", type_name},
+                           {"attributeStatus", AttributeStatusName(r.status)},
+                           {"component", Echo(item.at("component"))},
+                           {"variable", Echo(item.at("variable"))}};
+  if (r.status != AttributeStatus::kAccepted) {
+    std::string code =
+        r.reason_code.empty() ? std::string(AttributeStatusName(r.status)) : r.reason_code;
+    result["attributeStatusInfo"] = StatusInfo(code, r.message);
+  }
+  return result;
 }
 
 }  // namespace
@@ -74,31 +110,26 @@ void Charger::AfterWrite(const VariableAddress& a) {
 
 Answer Charger::OnSetVariables(const nlohmann::json& p) {
   const auto& items = p.at("setVariableData");
-  const int max = ItemsPerMessage(*model_, "SetVariables", 50);
-  if (!items.is_array() || items.empty() || static_cast<int>(items.size()) > max) {
-    return TooManyItems("setVariableData", max);
+  if (auto e = CheckItems(items, "setVariableData", ItemsPerMessage(*model_, "SetVariables", 50))) {
+    return *e;
   }
   nlohmann::json results = nlohmann::json::array();
   bool changed = false;
   for (const auto& item : items) {
-    VariableAddress a = VariableAddress::FromJson(item.at("component"), item.at("variable"));
-    std::string type_name = item.value("attributeType", "Actual");
+    VariableAddress a;
+    std::string type_name;
     const std::string& value = item.at("attributeValue").get_ref<const std::string&>();
-    auto type = ParseAttributeType(type_name);
-    Lookup r;
-    if (!type) {
-      r.status = AttributeStatus::kNotSupportedAttributeType;
-      r.message = "attributeType: '" + type_name + "' is not an attribute type";
-    } else {
-      r = model_->CheckSet(a, *type, value);
-    }
-    if (r.status == AttributeStatus::kAccepted) {
-      std::string why = CheckCharger(a, value, &r.reason_code);
-      if (!why.empty()) {
-        r.status = AttributeStatus::kRejected;
-        r.message = why;
+    Lookup r = CheckItem(item, &a, &type_name, [&](AttributeType type) {
+      Lookup checked = model_->CheckSet(a, type, value);
+      if (checked.status == AttributeStatus::kAccepted) {
+        std::string why = CheckCharger(a, value, &checked.reason_code);
+        if (!why.empty()) {
+          checked.status = AttributeStatus::kRejected;
+          checked.message = why;
+        }
       }
-    }
+      return checked;
+    });
     if (r.status == AttributeStatus::kAccepted) {
       model_->Write(r.value, value);
       AfterWrite(a);
@@ -108,16 +139,7 @@ Answer Charger::OnSetVariables(const nlohmann::json& p) {
                                    {"variable", a.variable},
                                    {"status", AttributeStatusName(r.status)},
                                    {"reason", r.message}});
-    nlohmann::json result = {{"attributeType", type_name},
-                             {"attributeStatus", AttributeStatusName(r.status)},
-                             {"component", Echo(item.at("component"))},
-                             {"variable", Echo(item.at("variable"))}};
-    if (r.status != AttributeStatus::kAccepted) {
-      std::string code =
-          r.reason_code.empty() ? std::string(AttributeStatusName(r.status)) : r.reason_code;
-      result["attributeStatusInfo"] = StatusInfo(code, r.message);
-    }
-    results.push_back(std::move(result));
+    results.push_back(ItemResult(item, type_name, r));
   }
   if (changed && !Persist().ok()) {
     return ocpp::RpcError{ocpp::RpcErrorCode::kInternalError, "the state could not be saved"};
@@ -127,34 +149,18 @@ Answer Charger::OnSetVariables(const nlohmann::json& p) {
 
 Answer Charger::OnGetVariables(const nlohmann::json& p) {
   const auto& items = p.at("getVariableData");
-  const int max = ItemsPerMessage(*model_, "GetVariables", 50);
-  if (!items.is_array() || items.empty() || static_cast<int>(items.size()) > max) {
-    return TooManyItems("getVariableData", max);
+  if (auto e = CheckItems(items, "getVariableData", ItemsPerMessage(*model_, "GetVariables", 50))) {
+    return *e;
   }
   model_->Set("ClockCtrlr", "DateTime", FormatUtc(scheduler_.Now()));
   nlohmann::json results = nlohmann::json::array();
   for (const auto& item : items) {
-    VariableAddress a = VariableAddress::FromJson(item.at("component"), item.at("variable"));
-    std::string type_name = item.value("attributeType", "Actual");
-    auto type = ParseAttributeType(type_name);
-    Lookup r;
-    if (!type) {
-      r.status = AttributeStatus::kNotSupportedAttributeType;
-      r.message = "attributeType: '" + type_name + "' is not an attribute type";
-    } else {
-      r = model_->CheckGet(a, *type);
-    }
-    nlohmann::json result = {{"attributeType", type_name},
-                             {"attributeStatus", AttributeStatusName(r.status)},
-                             {"component", Echo(item.at("component"))},
-                             {"variable", Echo(item.at("variable"))}};
-    if (r.status == AttributeStatus::kAccepted) {
-      result["attributeValue"] = model_->value(r.value);
-    } else {
-      std::string code =
-          r.reason_code.empty() ? std::string(AttributeStatusName(r.status)) : r.reason_code;
-      result["attributeStatusInfo"] = StatusInfo(code, r.message);
-    }
+    VariableAddress a;
+    std::string type_name;
+    Lookup r = CheckItem(item, &a, &type_name,
+                         [&](AttributeType type) { return model_->CheckGet(a, type); });
+    nlohmann::json result = ItemResult(item, type_name, r);
+    if (r.status == AttributeStatus::kAccepted) result["attributeValue"] = model_->value(r.value);
     results.push_back(std::move(result));
   }
   return nlohmann::json{{"getVariableResult", std::move(results)}};

@@ -73,20 +73,12 @@ TEST(CsrTest, CarriesSerialOrganisationAndAP256Key) {
   ASSERT_TRUE(key.ok());
   auto csr = MakeCsr({*key, "SN-0042", "Acme Charging GmbH"});
   ASSERT_TRUE(csr.ok()) << csr.status().ToString();
-  std::unique_ptr<BIO, testing::OsslFree> bio(BIO_new_mem_buf(csr->data(), -1));
-  std::unique_ptr<X509_REQ, testing::OsslFree> req(
-      PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-  ASSERT_TRUE(req);
-  char cn[64] = {}, o[64] = {};
-  X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_commonName, cn, sizeof cn);
-  X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_organizationName, o,
-                            sizeof o);
-  EXPECT_STREQ(cn, "SN-0042");
-  EXPECT_STREQ(o, "Acme Charging GmbH");
-  EVP_PKEY* pub = X509_REQ_get0_pubkey(req.get());
-  EXPECT_EQ(EVP_PKEY_get_bits(pub), 256);
-  EXPECT_TRUE(EVP_PKEY_is_a(pub, "EC"));
-  EXPECT_EQ(X509_REQ_verify(req.get(), pub), 1) << "proof of possession";
+  testing::CsrInfo info = testing::ReadCsr(*csr);
+  EXPECT_EQ(info.cn, "SN-0042");
+  EXPECT_EQ(info.o, "Acme Charging GmbH");
+  EXPECT_EQ(info.key_bits, 256);
+  EXPECT_TRUE(info.ec);
+  EXPECT_TRUE(info.signature_ok) << "proof of possession";
   // The fingerprint of the key is that of a certificate issued for the CSR.
   TestCa ca("Fingerprint CA");
   EXPECT_EQ(*PublicKeyFingerprint(*key), *PublicKeyFingerprint(ca.IssueFromCsr(*csr)));

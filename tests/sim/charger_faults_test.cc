@@ -27,17 +27,7 @@ class ChargerFaultsTest : public ChargerFixture {
     auto sent = link_.Of("SignCertificate");
     return sent.empty() ? "" : sent.back()->payload["csr"].get<std::string>();
   }
-  static std::string CsrCn(const std::string& csr) {
-    std::unique_ptr<BIO, testing::OsslFree> bio(BIO_new_mem_buf(csr.data(), -1));
-    std::unique_ptr<X509_REQ, testing::OsslFree> req(
-        PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-    char cn[64] = {};
-    if (req) {
-      X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_commonName, cn,
-                                sizeof cn);
-    }
-    return cn;
-  }
+  static std::string CsrCn(const std::string& csr) { return testing::ReadCsr(csr).cn; }
   testing::TestCa root_{"Root"};
 };
 

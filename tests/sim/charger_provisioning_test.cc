@@ -40,12 +40,7 @@ class ChargerProvisioningTest : public ChargerFixture {
                 {{"certificateChain", chain}, {"certificateType", "ChargingStationCertificate"}});
   }
   static json Profile(int security_profile, const std::string& url) {
-    return {{"ocppVersion", "OCPP20"},
-            {"ocppTransport", "JSON"},
-            {"ocppCsmsUrl", url},
-            {"messageTimeout", 30},
-            {"securityProfile", security_profile},
-            {"ocppInterface", "Wired0"}};
+    return testing::ProfileData(security_profile, url);
   }
   json SetProfile(int slot, const json& data) {
     return Call("SetNetworkProfile", {{"configurationSlot", slot}, {"connectionData", data}});
@@ -229,17 +224,11 @@ TEST_F(ChargerProvisioningTest, SignCertificateCarriesACsrForTheSerial) {
   ASSERT_FALSE(csr.empty());
   EXPECT_EQ(link_.Of("SignCertificate").back()->payload["certificateType"],
             "ChargingStationCertificate");
-  std::unique_ptr<BIO, testing::OsslFree> bio(BIO_new_mem_buf(csr.data(), -1));
-  std::unique_ptr<X509_REQ, testing::OsslFree> req(
-      PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-  ASSERT_TRUE(req);
-  char cn[64] = {}, o[64] = {};
-  X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_commonName, cn, sizeof cn);
-  X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(req.get()), NID_organizationName, o,
-                            sizeof o);
-  EXPECT_STREQ(cn, "SN-0042");
-  EXPECT_STREQ(o, "Acme CPO");
-  EXPECT_EQ(EVP_PKEY_get_bits(X509_REQ_get0_pubkey(req.get())), 256);
+  testing::CsrInfo info = testing::ReadCsr(csr);
+  EXPECT_EQ(info.cn, "SN-0042");
+  EXPECT_EQ(info.o, "Acme CPO");
+  EXPECT_EQ(info.key_bits, 256);
+  EXPECT_TRUE(info.signature_ok);
   // Each trigger makes a new key.
   std::string second = TriggerCsr();
   EXPECT_NE(*PublicKeyFingerprint(issuing_.IssueFromCsr(csr)),

@@ -5,6 +5,7 @@
 #include "evprov/sim/faults.h"
 #include "evprov/sim/network.h"
 #include "evprov/sim/scheduler.h"
+#include "sim/sim_testing.h"
 
 namespace evprov::sim {
 namespace {
@@ -75,12 +76,7 @@ TEST(FaultsTest, RefusesBadFlagsNamingThem) {
 }
 
 json Profile(int security_profile, const std::string& url) {
-  return {{"ocppVersion", "OCPP20"},
-          {"ocppTransport", "JSON"},
-          {"ocppCsmsUrl", url},
-          {"messageTimeout", 30},
-          {"securityProfile", security_profile},
-          {"ocppInterface", "Wired0"}};
+  return testing::ProfileData(security_profile, url);
 }
 
 std::string RefusalCode(int slot, const json& data, const ProfileCheckContext& ctx) {

@@ -125,6 +125,41 @@ inline X509_NAME* SetCn(X509_NAME* name, const std::string& cn) {
   return name;
 }
 
+// What a PEM CSR says about itself.
+struct CsrInfo {
+  std::string cn;
+  std::string o;
+  int key_bits = 0;
+  bool ec = false;
+  bool signature_ok = false;  // proof of possession
+};
+inline CsrInfo ReadCsr(const std::string& pem) {
+  CsrInfo info;
+  std::unique_ptr<BIO, OsslFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<X509_REQ, OsslFree> req(
+      PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  if (!req) return info;
+  char buf[256] = {};
+  X509_NAME* name = X509_REQ_get_subject_name(req.get());
+  if (X509_NAME_get_text_by_NID(name, NID_commonName, buf, sizeof buf) > 0) info.cn = buf;
+  if (X509_NAME_get_text_by_NID(name, NID_organizationName, buf, sizeof buf) > 0) info.o = buf;
+  EVP_PKEY* pub = X509_REQ_get0_pubkey(req.get());
+  info.key_bits = EVP_PKEY_get_bits(pub);
+  info.ec = EVP_PKEY_is_a(pub, "EC") == 1;
+  info.signature_ok = X509_REQ_verify(req.get(), pub) == 1;
+  return info;
+}
+
+// A NetworkConnectionProfileType.
+inline json ProfileData(int security_profile, const std::string& url) {
+  return {{"ocppVersion", "OCPP20"},
+          {"ocppTransport", "JSON"},
+          {"ocppCsmsUrl", url},
+          {"messageTimeout", 30},
+          {"securityProfile", security_profile},
+          {"ocppInterface", "Wired0"}};
+}
+
 // A CA (root or intermediate) that issues certificates at test time.
 class TestCa {
  public:
