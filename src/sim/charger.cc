@@ -199,8 +199,9 @@ Status Charger::LoadState(const std::string& text) {
     ProfileCheckContext any{config_.slot_count, 0, true, true};
     auto checked = CheckNetworkProfile(slot, entry.value("connectionData", nlohmann::json()), any);
     if (auto* refusal = std::get_if<ProfileRefusal>(&checked)) {
-      return Status::InvalidArgument(where + ": network slot " + slot_text + ": " +
-                                     refusal->message);
+      std::string message = where;
+      message += ": network slot " + slot_text + ": " + refusal->message;
+      return Status::InvalidArgument(message);
     }
     slots_[slot] = std::get<NetworkProfile>(std::move(checked));
   }
@@ -361,7 +362,7 @@ void Charger::OnDisconnected() {
 
 void Charger::Send(std::string_view action, nlohmann::json payload) {
   std::string name(action);
-  link_.Call(action, std::move(payload), [this, name](Result<nlohmann::json> answer) {
+  link_.Call(action, std::move(payload), [name](const Result<nlohmann::json>& answer) {
     if (!answer.ok()) {
       log::Warn("sim.call_failed", {{"action", name}, {"reason", answer.status().message()}});
     }
@@ -383,7 +384,7 @@ void Charger::SendBoot() {
   }
   link_.Call("BootNotification",
              {{"reason", BootReasonName(boot_reason_)}, {"chargingStation", std::move(station)}},
-             [this](Result<nlohmann::json> answer) { OnBootAnswer(answer); });
+             [this](const Result<nlohmann::json>& answer) { OnBootAnswer(answer); });
 }
 
 void Charger::OnBootAnswer(const Result<nlohmann::json>& answer) {

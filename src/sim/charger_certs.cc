@@ -20,9 +20,10 @@ Answer Charger::OnInstallCertificate(const nlohmann::json& p) {
   std::string type = p.at("certificateType").get<std::string>();
   const std::string& pem = p.at("certificate").get_ref<const std::string&>();
   auto use = ParseCertificateUse(type);
-  if (!use)
+  if (!use) {
     return StatusAnswer("Rejected", "UnsupportedParam",
                         "certificateType: '" + type + "' is not supported");
+  }
   std::string why;
   InstallStatus status = certificates_.Install(*use, pem, scheduler_.Now(), &why);
   switch (status) {
@@ -110,7 +111,7 @@ void Charger::StartCertificateSigning() {
   log::Info("sim.csr.sent",
             {{"cn", request.common_name}, {"key_fingerprint", Fingerprint(pending_key_)}});
   link_.Call("SignCertificate", {{"csr", *csr}, {"certificateType", "ChargingStationCertificate"}},
-             [](Result<nlohmann::json> answer) {
+             [](const Result<nlohmann::json>& answer) {
                if (!answer.ok()) {
                  log::Warn("sim.csr.failed", {{"reason", answer.status().message()}});
                } else {
@@ -129,7 +130,8 @@ Answer Charger::OnCertificateSigned(const nlohmann::json& p) {
   if (pending_key_.empty()) {
     return StatusAnswer("Rejected", "NoPendingRequest", "no SignCertificate request is pending");
   }
-  StationCertificateCheck check{chain, pending_key_, serial(),
+  const std::string expected_cn = serial();
+  StationCertificateCheck check{chain, pending_key_, expected_cn,
                                 certificates_.Pems(CertificateUse::kCsmsRoot), scheduler_.Now()};
   Status verified = VerifyStationCertificate(check);
   if (!verified.ok()) {
