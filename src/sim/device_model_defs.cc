@@ -117,11 +117,7 @@ std::vector<VariableDef> Build() {
   v.push_back(
       WithList(Var("ClockCtrlr", kSt, "NtpSource", D::kOptionList, kRW, "DHCP"), "DHCP,manual"));
   v.push_back(
-      WithLimits(WithInstance(Var("ClockCtrlr", kSt, "NtpServerUri", D::kString, kRW, ""), "1"),
-                 std::nullopt, 512));
-  v.push_back(
-      WithLimits(WithInstance(Var("ClockCtrlr", kSt, "NtpServerUri", D::kString, kRW, ""), "2"),
-                 std::nullopt, 512));
+      WithLimits(Var("ClockCtrlr", kSt, "NtpServerUri", D::kString, kRW, ""), std::nullopt, 512));
   v.push_back(
       WithLimits(Var("ClockCtrlr", kSt, "TimeZone", D::kString, kRW, "UTC"), std::nullopt, 64));
   v.push_back(
@@ -166,6 +162,8 @@ std::vector<VariableDef> Build() {
   v.push_back(
       WithLimits(Var("SmartChargingCtrlr", kSt, "LimitChangeSignificance", D::kDecimal, kRW, "10"),
                  0, 100, "Percent"));
+  // OCPP 2.0.1 defines PeriodsPerSchedule as read-only: a template that sets it is refused.
+  v.push_back(Var("SmartChargingCtrlr", kSt, "PeriodsPerSchedule", D::kInteger, kRO, "24"));
   v.push_back(
       WithList(Var("SmartChargingCtrlr", kSt, "RateUnit", D::kMemberList, kRO, "A,W"), "A,W"));
 

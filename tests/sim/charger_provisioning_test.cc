@@ -325,3 +325,57 @@ TEST_F(ChargerProvisioningTest, IdevidFactoryConnectionDoesNotSetTheFloor) {
 
 }  // namespace
 }  // namespace evprov::sim
+
+namespace evprov::sim {
+namespace {
+
+// The device_model templates of the example variants (catalog branch,
+// examples/catalog/variants/{wallbox-ac22,dc150}.yaml, placeholders filled):
+// every variable they set exists and is accepted, except the one OCPP defines
+// read-only.
+TEST_F(ChargerProvisioningTest, ExampleVariantTemplatesApply) {
+  Boot("Pending");
+  struct Setting {
+    const char* component;
+    int evse;
+    const char* variable;
+    const char* attribute;
+    const char* value;
+    const char* expect;
+  } settings[] = {
+      {"OCPPCommCtrlr", 0, "HeartbeatInterval", "Actual", "120", "Accepted"},
+      {"OCPPCommCtrlr", 0, "NetworkProfileConnectionAttempts", "Actual", "3", "Accepted"},
+      {"SecurityCtrlr", 0, "OrganizationName", "Actual", "Example CPO B.V.", "Accepted"},
+      {"ClockCtrlr", 0, "TimeSource", "Actual", "NTP,Heartbeat", "Accepted"},
+      {"ClockCtrlr", 0, "NtpServerUri", "Actual", "ntp1.staging.example.net", "Accepted"},
+      {"ClockCtrlr", 0, "TimeZone", "Actual", "Europe/Amsterdam", "Accepted"},
+      {"TxCtrlr", 0, "EVConnectionTimeOut", "Actual", "60", "Accepted"},
+      {"TxCtrlr", 0, "StopTxOnEVSideDisconnect", "Actual", "true", "Accepted"},
+      {"TxCtrlr", 0, "TxStartPoint", "Actual", "Authorized,EVConnected", "Accepted"},
+      {"AuthCtrlr", 0, "LocalAuthorizeOffline", "Actual", "false", "Accepted"},
+      {"SmartChargingCtrlr", 0, "Enabled", "Actual", "true", "Accepted"},
+      {"SmartChargingCtrlr", 0, "PeriodsPerSchedule", "Actual", "24", "Rejected"},
+      {"EVSE", 1, "Power", "MaxSet", "150000", "Accepted"},
+      {"EVSE", 2, "Power", "MaxSet", "150000", "Accepted"},
+      {"VendorCtrlr", 0, "LogLevel", "Actual", "warn", "Accepted"},
+      {"VendorCtrlr", 0, "SerialNumber", "Actual", "DC202611000001", "Accepted"},
+  };
+  json data = json::array();
+  for (const auto& s : settings) {
+    json component = {{"name", s.component}};
+    if (s.evse != 0) component["evse"] = {{"id", s.evse}};
+    data.push_back({{"component", component},
+                    {"variable", {{"name", s.variable}}},
+                    {"attributeType", s.attribute},
+                    {"attributeValue", s.value}});
+  }
+  json r = Call("SetVariables", {{"setVariableData", data}});
+  ASSERT_EQ(r["setVariableResult"].size(), std::size(settings));
+  for (std::size_t i = 0; i < std::size(settings); ++i) {
+    EXPECT_EQ(r["setVariableResult"][i]["attributeStatus"], settings[i].expect)
+        << settings[i].component << "." << settings[i].variable;
+  }
+}
+
+}  // namespace
+}  // namespace evprov::sim
