@@ -3,11 +3,14 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 
 #include "evprov/common/hex.h"
 
@@ -55,9 +58,27 @@ std::vector<Ptr<X509>> ReadCerts(std::string_view pem) {
   return out;
 }
 
+// The library context holding the tpm2 and default providers (InitTpmKeys).
+struct TpmContext {
+  std::once_flag once;
+  Status status = Status::FailedPrecondition("tpm: InitTpmKeys was not called");
+  OSSL_LIB_CTX* ctx = nullptr;  // lives until exit, like the providers in it
+};
+TpmContext& Tpm() {
+  static TpmContext tpm;
+  return tpm;
+}
+
+bool IsTpmBlob(std::string_view pem) {
+  return pem.find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string_view::npos;
+}
+
 Ptr<EVP_PKEY> ReadPrivateKey(std::string_view pem) {
   auto bio = MemBio(pem);
-  return Ptr<EVP_PKEY>(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  OSSL_LIB_CTX* ctx = IsTpmBlob(pem) ? Tpm().ctx : nullptr;
+  if (IsTpmBlob(pem) && ctx == nullptr) return nullptr;
+  return Ptr<EVP_PKEY>(
+      PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, nullptr, nullptr, ctx, nullptr));
 }
 
 const EVP_MD* Digest(std::string_view name) {
@@ -261,11 +282,40 @@ Result<CertificateStore> CertificateStore::FromJson(const nlohmann::json& j) {
 
 // --- keys and CSRs ------------------------------------------------------------------
 
-Result<std::string> GenerateP256Key() {
-  Ptr<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+Status InitTpmKeys(const std::string& tcti) {
+  TpmContext& tpm = Tpm();
+  std::call_once(tpm.once, [&tpm, &tcti] {
+    // tpm2-openssl reads its TCTI from the environment when the provider loads.
+    if (!tcti.empty()) ::setenv("TPM2OPENSSL_TCTI", tcti.c_str(), 1);
+    OSSL_LIB_CTX* ctx = OSSL_LIB_CTX_new();
+    if (ctx == nullptr || OSSL_PROVIDER_load(ctx, "tpm2") == nullptr ||
+        OSSL_PROVIDER_load(ctx, "default") == nullptr) {
+      tpm.status = Status::Unavailable("tpm: cannot load the tpm2 provider (tpm2-openssl)");
+      return;
+    }
+    tpm.ctx = ctx;
+    tpm.status = Status::Ok();
+  });
+  return tpm.status;
+}
+
+Result<std::string> GenerateP256Key(KeyStorage storage) {
+  OSSL_LIB_CTX* ctx = nullptr;
+  const char* properties = nullptr;
+  switch (storage) {
+    case KeyStorage::kSoftware:
+      break;
+    case KeyStorage::kTpm:
+      EVPROV_TRY(Tpm().status);
+      ctx = Tpm().ctx;
+      properties = "provider=tpm2";
+      break;
+  }
+  Ptr<EVP_PKEY> key(EVP_PKEY_Q_keygen(ctx, properties, "EC", "P-256"));
   if (!key) return Status::Internal("key: EC P-256 generation failed");
   Ptr<BIO> out(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (PEM_write_bio_PrivateKey_ex(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr, ctx,
+                                  properties) != 1) {
     return Status::Internal("key: cannot encode the private key");
   }
   return BioString(out.get());
@@ -291,7 +341,9 @@ Result<std::string> MakeCsr(const CsrRequest& request) {
   auto key = ReadPrivateKey(request.key_pem);
   if (!key) return Status::InvalidArgument("csr: the key is not a PEM private key");
   if (request.common_name.empty()) return Status::InvalidArgument("csr.subject.CN: empty");
-  Ptr<X509_REQ> req(X509_REQ_new());
+  // A TPM key signs through the TPM's library context.
+  OSSL_LIB_CTX* ctx = IsTpmBlob(request.key_pem) ? Tpm().ctx : nullptr;
+  Ptr<X509_REQ> req(X509_REQ_new_ex(ctx, nullptr));
   X509_REQ_set_version(req.get(), 0);
   X509_NAME* name = X509_REQ_get_subject_name(req.get());
   auto add = [name](const char* field, const std::string& value) {

@@ -120,6 +120,7 @@ Charger::~Charger() {
 Result<std::unique_ptr<Charger>> Charger::Open(ChargerConfig config, Link& link,
                                                Scheduler& scheduler) {
   EVPROV_TRY(ValidateConfig(config));
+  if (config.key_storage == KeyStorage::kTpm) EVPROV_TRY(InitTpmKeys(config.tpm_tcti));
   std::unique_ptr<Charger> c(new Charger(std::move(config), link, scheduler));
   c->reported_layout_ = ReportedLayout(c->config_);
   std::shared_ptr<const DeviceModelSchema> schema = c->config_.schema;

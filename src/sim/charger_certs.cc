@@ -89,7 +89,7 @@ void Charger::StartCertificateSigning() {
     key = station_key_.empty() ? previous_key_ : station_key_;
     log::Warn("sim.fault.reuse_key", {});
   } else {
-    auto fresh = GenerateP256Key();
+    auto fresh = GenerateP256Key(config_.key_storage);
     if (!fresh.ok()) {
       log::Error("sim.csr.failed", {{"reason", fresh.status().message()}});
       return;

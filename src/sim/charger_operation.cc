@@ -180,7 +180,7 @@ void Charger::EndTransaction(int evse, std::string_view trigger, std::string_vie
 }
 
 void Charger::SendTransactionEvent(Transaction& tx, std::string_view event_type,
-                                   std::string_view trigger, nlohmann::json info_extra) {
+                                   std::string_view trigger, const nlohmann::json& info_extra) {
   const Clock::time_point now = scheduler_.Now();
   const std::string timestamp = FormatUtc(now, true);
   nlohmann::json info = {{"transactionId", tx.id}};

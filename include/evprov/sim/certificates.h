@@ -75,8 +75,21 @@ class CertificateStore {
   std::vector<Entry> entries_;
 };
 
-// A new EC P-256 key as PKCS#8 PEM.
-Result<std::string> GenerateP256Key();
+// Where a charger's station keys live.
+enum class KeyStorage {
+  kSoftware,  // PKCS#8 PEM in the state file
+  kTpm,       // a TPM-wrapped blob ("TSS2 PRIVATE KEY" PEM): the key never leaves the TPM
+};
+
+// Makes TPM keys usable in this process: loads the tpm2 provider (tpm2-openssl)
+// into a private OpenSSL library context talking to `tcti` (e.g.
+// "swtpm:host=127.0.0.1,port=2321"; empty = TPM2OPENSSL_TCTI as set). The first
+// successful call wins; later calls return its status. Every function here reads
+// "TSS2 PRIVATE KEY" blobs through that context.
+Status InitTpmKeys(const std::string& tcti);
+
+// A new EC P-256 key: PKCS#8 PEM, or with kTpm a TSS2 blob (needs InitTpmKeys).
+Result<std::string> GenerateP256Key(KeyStorage storage = KeyStorage::kSoftware);
 // SHA-256 hex of the DER SubjectPublicKeyInfo of a private or public key PEM,
 // or of a certificate's key: safe to log.
 Result<std::string> PublicKeyFingerprint(std::string_view key_or_cert_pem);

@@ -72,6 +72,11 @@ struct ChargerConfig {
   std::string bootstrap_secret;    // secret
   std::string factory_trust_file;  // CA bundle that verifies the station's TLS certificate
 
+  // Where station keys are generated: software PEM, or a TPM through tpm2-openssl
+  // (tpm_tcti, e.g. "swtpm:host=127.0.0.1,port=2321"; see InitTpmKeys).
+  KeyStorage key_storage = KeyStorage::kSoftware;
+  std::string tpm_tcti;
+
   std::string state_dir;  // one directory per unit; created if missing
   std::chrono::milliseconds boot_delay{1000};
   std::chrono::seconds retry_interval{30};  // BootNotification retry without an interval
@@ -217,7 +222,7 @@ class Charger {
   void StartTransactionEvents(const std::string& tx_id);
   void EndTransaction(int evse, std::string_view trigger, std::string_view stopped_reason);
   void SendTransactionEvent(Transaction& tx, std::string_view event_type, std::string_view trigger,
-                            nlohmann::json info_extra);
+                            const nlohmann::json& info_extra);
   Transaction* FindTransaction(std::string_view id);
   const catalog::Evse* FindEvse(int id) const;
   std::string NextTransactionId();
