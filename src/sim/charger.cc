@@ -455,6 +455,7 @@ void Charger::Reboot() {
   reset_pending_ = false;
   Disarm(boot_timer_);
   Disarm(heartbeat_timer_);
+  Disarm(csr_timer_);
   registration_ = Registration::kNone;
   connected_ = false;
   (void)Persist();

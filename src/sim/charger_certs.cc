@@ -96,7 +96,17 @@ void Charger::StartCertificateSigning() {
     }
     key = std::move(fresh).value();
   }
-  CsrRequest request{key, serial(), std::string(model_->Get("SecurityCtrlr", "OrganizationName"))};
+  pending_key_ = std::move(key);
+  (void)Persist();
+  Disarm(csr_timer_);
+  SendCsr(0);
+}
+
+// Sends a CSR for the pending key. Without a CertificateSigned, A02 repeats it
+// after CertSigningWaitMinimum seconds, doubling the wait, CertSigningRepeatTimes times.
+void Charger::SendCsr(int repeat) {
+  CsrRequest request{pending_key_, serial(),
+                     std::string(model_->Get("SecurityCtrlr", "OrganizationName"))};
   if (config_.faults.csr_wrong_serial) {
     request.common_name += "-X";
     log::Warn("sim.fault.csr_wrong_serial", {});
@@ -106,10 +116,9 @@ void Charger::StartCertificateSigning() {
     log::Error("sim.csr.failed", {{"reason", csr.status().message()}});
     return;
   }
-  pending_key_ = std::move(key);
-  (void)Persist();
-  log::Info("sim.csr.sent",
-            {{"cn", request.common_name}, {"key_fingerprint", Fingerprint(pending_key_)}});
+  log::Info("sim.csr.sent", {{"cn", request.common_name},
+                             {"key_fingerprint", Fingerprint(pending_key_)},
+                             {"repeat", repeat}});
   link_.Call("SignCertificate", {{"csr", *csr}, {"certificateType", "ChargingStationCertificate"}},
              [](const Result<nlohmann::json>& answer) {
                if (!answer.ok()) {
@@ -118,6 +127,15 @@ void Charger::StartCertificateSigning() {
                  log::Info("sim.csr.answer", {{"status", answer->value("status", "")}});
                }
              });
+  const int repeats =
+      std::atoi(std::string(model_->Get("SecurityCtrlr", "CertSigningRepeatTimes")).c_str());
+  const int wait_s =
+      std::atoi(std::string(model_->Get("SecurityCtrlr", "CertSigningWaitMinimum")).c_str());
+  if (repeat >= repeats || wait_s <= 0) return;
+  csr_timer_ = Arm(std::chrono::seconds(static_cast<long long>(wait_s) << repeat), [this, repeat] {
+    csr_timer_.reset();
+    if (!pending_key_.empty()) SendCsr(repeat + 1);
+  });
 }
 
 Answer Charger::OnCertificateSigned(const nlohmann::json& p) {
@@ -138,6 +156,7 @@ Answer Charger::OnCertificateSigned(const nlohmann::json& p) {
     log::Warn("sim.certificate_signed.rejected", {{"reason", verified.message()}});
     return StatusAnswer("Rejected", "InvalidCertificate", verified.message());
   }
+  Disarm(csr_timer_);
   if (station_key_ != pending_key_) previous_key_ = std::move(station_key_);
   station_key_ = std::move(pending_key_);
   pending_key_.clear();

@@ -379,3 +379,40 @@ TEST_F(ChargerProvisioningTest, ExampleVariantTemplatesApply) {
 
 }  // namespace
 }  // namespace evprov::sim
+
+namespace evprov::sim {
+namespace {
+
+// A02: without a CertificateSigned the CSR is repeated after
+// CertSigningWaitMinimum, doubling the wait, CertSigningRepeatTimes times.
+TEST_F(ChargerProvisioningTest, SignCertificateIsRepeatedUntilSigned) {
+  Boot("Pending");
+  PrepareForCertificate();
+  ASSERT_EQ(SetVariable("SecurityCtrlr", "CertSigningWaitMinimum", "10")["attributeStatus"],
+            "Accepted");
+  ASSERT_EQ(SetVariable("SecurityCtrlr", "CertSigningRepeatTimes", "2")["attributeStatus"],
+            "Accepted");
+  std::string csr = TriggerCsr();
+  scheduler_.Advance(std::chrono::seconds(10));
+  EXPECT_EQ(link_.Of("SignCertificate").size(), 2U);
+  scheduler_.Advance(std::chrono::seconds(19));
+  EXPECT_EQ(link_.Of("SignCertificate").size(), 2U);
+  scheduler_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(link_.Of("SignCertificate").size(), 3U);
+  scheduler_.Advance(std::chrono::seconds(100));
+  EXPECT_EQ(link_.Of("SignCertificate").size(), 3U) << "no more than CertSigningRepeatTimes";
+  // The repeats carry the same key: a certificate for the first CSR is accepted.
+  EXPECT_EQ(Signed(issuing_.IssueFromCsr(csr) + issuing_.pem())["status"], "Accepted");
+}
+
+TEST_F(ChargerProvisioningTest, SignCertificateRepeatsStopOnceSigned) {
+  Boot("Pending");
+  PrepareForCertificate();
+  std::string csr = TriggerCsr();
+  EXPECT_EQ(Signed(issuing_.IssueFromCsr(csr) + issuing_.pem())["status"], "Accepted");
+  scheduler_.Advance(std::chrono::seconds(3600));
+  EXPECT_EQ(link_.Of("SignCertificate").size(), 1U);
+}
+
+}  // namespace
+}  // namespace evprov::sim

@@ -219,6 +219,7 @@ class Charger {
   void AfterWrite(const VariableAddress& a);
   void SendReport(int request_id, DeviceModel::ReportBase base);
   void StartCertificateSigning();
+  void SendCsr(int repeat);
   void StartTransactionEvents(const std::string& tx_id);
   void EndTransaction(int evse, std::string_view trigger, std::string_view stopped_reason);
   void SendTransactionEvent(Transaction& tx, std::string_view event_type, std::string_view trigger,
@@ -255,6 +256,7 @@ class Charger {
   std::set<TimerId> timers_;
   std::optional<TimerId> boot_timer_;
   std::optional<TimerId> heartbeat_timer_;
+  std::optional<TimerId> csr_timer_;
 };
 
 }  // namespace evprov::sim
