@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev
   softhsm2 libengine-pkcs11-openssl opensc openssl
+  swtpm swtpm-tools tpm2-openssl libtss2-tcti-swtpm0
   clang-format clang-tidy python3
 )
 
