@@ -71,7 +71,7 @@ TEST(PlaceholdersTest, ExpandTemplateForOneUnit) {
   // A unit without a serial yet cannot be configured with a template that uses it.
   auto missing = ExpandTemplate(*v, *env, {"", "EXC-1", "HW-1", "B1"});
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(missing.status().message().find("device_model[14].value: placeholder '${unit.serial}'"),
+  EXPECT_NE(missing.status().message().find("device_model[13].value: placeholder '${unit.serial}'"),
             std::string::npos)
       << missing.status().message();
 }
