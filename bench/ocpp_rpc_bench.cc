@@ -24,6 +24,7 @@
 #include "evprov/ocpp/client.h"
 #include "evprov/ocpp/schema.h"
 #include "evprov/ocpp/server.h"
+#include "evprov/pki/credentials.h"
 
 namespace {
 
@@ -41,7 +42,16 @@ double ProcessCpuSeconds() {
 
 constexpr int kConnections = 100;
 constexpr auto kMeasure = std::chrono::seconds(3);
-constexpr const char* kPassword = "bench-Passw0rd-123456";
+// The Basic-auth password of the benchmark's chargers: made at run time by the
+// same CSPRNG generator the station uses, never a literal in the source.
+const std::string& BenchPassword() {
+  static const std::string password = [] {
+    auto p = evprov::pki::GeneratePassword(32);
+    if (!p.ok()) std::abort();
+    return p->reveal();
+  }();
+  return password;
+}
 
 struct BenchPki {
   BenchPki() {
@@ -96,7 +106,8 @@ void BM_WssRoundTrips(benchmark::State& state) {
   Server server(
       so,
       [](const HandshakeInfo& h) {
-        return h.password == kPassword ? AuthDecision::Accept() : AuthDecision::Unauthorized();
+        return h.password == BenchPassword() ? AuthDecision::Accept()
+                                             : AuthDecision::Unauthorized();
       },
       std::move(server_handlers));
   if (!server.Start().ok()) {
@@ -109,7 +120,7 @@ void BM_WssRoundTrips(benchmark::State& state) {
     ClientOptions co;
     co.endpoint = "wss://127.0.0.1:" + std::to_string(server.port()) + "/ocpp";
     co.identity = "BENCH-" + std::to_string(i);
-    co.password = kPassword;
+    co.password = BenchPassword();
     co.tls.ca_file = pki.File("ca.pem");
     co.validator = validator;
     clients.push_back(std::make_unique<Client>(co, Handlers{}, runtime));
