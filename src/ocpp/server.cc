@@ -148,9 +148,12 @@ void Server::Impl::Stop() {
     acceptor_->close(ignored);
   });
   for (auto& s : registry_.All()) s->Close(CloseKind::kGoingAway, "server stopping");
-  // Bounded wait for the close handshakes, then cut what is left.
+  // Bounded wait for the close handshakes, then cut what is left. A connection
+  // still in its upgrade counts too: once upgraded it sees stopping_ and
+  // closes itself, so no client is left believing it is connected.
   auto deadline = std::chrono::steady_clock::now() + kStopGrace;
-  while (registry_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((registry_.size() > 0 || connections_ > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   for (auto& s : registry_.All()) s->Abort();
