@@ -14,7 +14,7 @@ using catalog::Issues;
 using catalog::MapReader;
 using catalog::Need;
 
-constexpr std::size_t kMaxConfigBytes = 64 * 1024;
+constexpr std::size_t kMaxConfigBytes = std::size_t{64} * 1024;
 
 void CheckPort(Issues& issues, std::string_view path, int port) {
   catalog::CheckRange(issues, path, port, {.lo = 0, .hi = 65535});
