@@ -1,4 +1,4 @@
-// evprov ca init|show|crl
+// evprov ca init|show|crl (init-station, server-cert: station_ca_commands.cc)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,30 +28,10 @@ ordered_json CaRow(const pki::CaInfo& ca) {
           {"not_after", ca.not_after}};
 }
 
-// Default place for file-backed CA keys: "ca-keys" beside the store file.
-std::string DefaultKeyDir(const Context& ctx) {
-  std::string path = ctx.store_url;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  auto parent = std::filesystem::path(path).parent_path();
-  return (parent.empty() ? std::filesystem::path(".") : parent).append("ca-keys").string();
-}
-
 struct InitArgs {
   std::string env, secret, root_key, issuing_key, key_dir, algorithm = "ec-p256";
   int leaf_days = 0;
 };
-
-Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
-                            const pki::SecretSource& secret) {
-  pki::KeySpec spec;
-  if (locator.empty()) {
-    spec.path = default_path;
-  } else {
-    EVPROV_ASSIGN_OR_RETURN(spec, pki::KeySpec::ParseLocator(locator));
-  }
-  spec.secret = secret;
-  return spec;
-}
 
 void AddInit(CLI::App* group, Context& ctx) {
   auto a = std::make_shared<InitArgs>();
@@ -164,6 +144,25 @@ void AddCrl(CLI::App* group, Context& ctx) {
 
 }  // namespace
 
+std::string DefaultKeyDir(const Context& ctx) {
+  std::string path = ctx.store_url;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  auto parent = std::filesystem::path(path).parent_path();
+  return (parent.empty() ? std::filesystem::path(".") : parent).append("ca-keys").string();
+}
+
+Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
+                            const pki::SecretSource& secret) {
+  pki::KeySpec spec;
+  if (locator.empty()) {
+    spec.path = default_path;
+  } else {
+    EVPROV_ASSIGN_OR_RETURN(spec, pki::KeySpec::ParseLocator(locator));
+  }
+  spec.secret = secret;
+  return spec;
+}
+
 void RegisterCaCommands(CLI::App& app, Context& ctx) {
   auto* group =
       app.add_subcommand("ca", "Certificate authorities: one root and issuing CA per environment");
@@ -171,6 +170,7 @@ void RegisterCaCommands(CLI::App& app, Context& ctx) {
   AddInit(group, ctx);
   AddShow(group, ctx);
   AddCrl(group, ctx);
+  RegisterStationCaCommands(group, ctx);
 }
 
 }  // namespace evprov::cli

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "evprov/common/status.h"
+#include "evprov/pki/signer.h"
 #include "evprov/store/store.h"
 
 namespace evprov::units {
@@ -77,11 +78,22 @@ void PrintObject(const Context& ctx, const nlohmann::ordered_json& object);
 
 // A unit as a listing row (shared by `unit list|show` and `demo`).
 nlohmann::ordered_json UnitRow(const units::Unit& u);
+// A unit by hardware ID, or by its numeric id.
+Result<units::Unit> FindUnit(store::Transaction& tx, const std::string& key);
 
 void RegisterStoreCommands(CLI::App& app, Context& ctx);
 void RegisterCatalogCommands(CLI::App& app, Context& ctx);
 void RegisterUnitCommands(CLI::App& app, Context& ctx);
 void RegisterCaCommands(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
+// Added to the `unit` group: register-batch, reprovision, scrap.
+void RegisterUnitLifecycleCommands(CLI::App* unit_group, Context& ctx);
+// Default place for file-backed CA keys: "ca-keys" beside the store file.
+std::string DefaultKeyDir(const Context& ctx);
+// A CA key: the locator (file:PATH | pkcs11:...) or, if empty, a file at default_path.
+Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
+                            const pki::SecretSource& secret);
+// Added to the `ca` group: init-station, server-cert.
+void RegisterStationCaCommands(CLI::App* ca_group, Context& ctx);
 
 }  // namespace evprov::cli
