@@ -24,12 +24,13 @@ int Main(int argc, char** argv) {
   CLI::App app{"evprov: factory provisioning of EV chargers over OCPP 2.0.1", "evprov"};
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--store", ctx.store_url, "Store: sqlite:PATH or PATH ($EVPROV_STORE)");
+  auto* store_option = app.add_option("--store", ctx.store_url, "Store: sqlite:PATH or PATH ($EVPROV_STORE)");
   app.add_option("--actor", ctx.actor, "Who is acting, for the audit log ($EVPROV_ACTOR, $USER)");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "debug|info|warn|error (JSON lines on stderr)");
   app.parse_complete_callback([&] {
+    ctx.store_explicit = store_option->count() > 0 || std::getenv("EVPROV_STORE") != nullptr;
     log::Level level;
     if (!log::ParseLevel(log_level, &level)) {
       throw CLI::ValidationError("--log-level", "must be debug, info, warn or error");

@@ -25,6 +25,7 @@ namespace evprov::cli {
 // Options shared by every command, filled by CLI11 before a callback runs.
 struct Context {
   std::string store_url;  // --store / $EVPROV_STORE / ./evprov.db
+  bool store_explicit = false;  // --store or $EVPROV_STORE was given
   std::string actor;      // --actor / $EVPROV_ACTOR / $USER
   bool json = false;      // --json: machine-readable output
 
@@ -95,5 +96,6 @@ Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& defau
                             const pki::SecretSource& secret);
 // Added to the `ca` group: init-station, server-cert.
 void RegisterStationCaCommands(CLI::App* ca_group, Context& ctx);
+void RegisterServeCommand(CLI::App& app, Context& ctx);
 
 }  // namespace evprov::cli
