@@ -104,14 +104,17 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     Status result;
     bool parked = false;
     Clock::time_point began;
+    std::uint64_t min_generation = 0;
     for (int attempt = 1; attempt <= std::max(1, ctx.limits.attempts); ++attempt) {
       std::optional<Endpoint> endpoint;
       if (t.endpoint == StepEndpoint::kFactory) endpoint = Endpoint::kFactory;
       const bool need_boot = t.endpoint != StepEndpoint::kValidation;
-      if (!co_await channel->WaitConnected(endpoint, need_boot, ctx.limits.timeout)) {
+      if (!co_await channel->WaitConnected(endpoint, need_boot, ctx.limits.timeout,
+                                           min_generation)) {
         parked = true;
         break;
       }
+      const std::uint64_t generation = channel->connection().generation;
       Status started = JournalStarted(*services.store, unit_id, t.name, attempt, actor);
       if (!started.ok()) {
         result = started;
@@ -123,6 +126,8 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       began = Clock::now();
       result = co_await t.run(ctx);
       if (result.ok() || channel->cancelled() || !IsTransient(result)) break;
+      // The connection went away under the step: try again on the next session.
+      if (result.code() != StatusCode::kDeadlineExceeded) min_generation = generation + 1;
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began);
       log::Warn("pipeline.step.retry", {{"unit", unit_id},
                                         {"step", t.name},

@@ -87,7 +87,8 @@ class Station::Impl {
   Status CheckOptions() const;
   Status LoadEnvironments();
   ocpp::ServerOptions ListenerOptions(std::uint16_t port, ocpp::SecurityProfile profile,
-                                      const std::string& client_ca_file) const;
+                                      const std::string& client_ca_file,
+                                      ocpp::CnMatch cn_match = ocpp::CnMatch::kSerial) const;
   ocpp::Handlers MakeHandlers(Endpoint endpoint, ocpp::Server** server);
   ocpp::ServerHooks MakeHooks(Endpoint endpoint, ocpp::Server** server);
   std::shared_ptr<UnitChannel> Channel(std::int64_t unit_id);
@@ -152,7 +153,8 @@ Status Station::Impl::LoadEnvironments() {
 
 ocpp::ServerOptions Station::Impl::ListenerOptions(std::uint16_t port,
                                                    ocpp::SecurityProfile profile,
-                                                   const std::string& client_ca_file) const {
+                                                   const std::string& client_ca_file,
+                                                   ocpp::CnMatch cn_match) const {
   ocpp::ServerOptions o;
   o.address = options_.bind_address;
   o.port = port;
@@ -160,7 +162,7 @@ ocpp::ServerOptions Station::Impl::ListenerOptions(std::uint16_t port,
   o.tls.cert_file = options_.tls_chain_file;
   o.tls.key_file = options_.tls_key_file;
   o.tls.ca_file = client_ca_file;
-  o.cn_match = ocpp::CnMatch::kSerial;
+  o.cn_match = cn_match;
   o.threads = options_.threads;
   o.validator = &ocpp::SchemaValidator::Shared(ocpp::OcppVersion::kV201);
   return o;
@@ -312,6 +314,9 @@ Status Station::Impl::Start() {
     runtime_dir_ = tmpl;
     own_runtime_dir_ = true;
   }
+  services_.after_validation = [this](store::Transaction& tx, std::int64_t unit_id) {
+    return ConsumeBootstrapAfterValidation(tx, unit_id, options_.actor);
+  };
   runner_env_.services = &services_;
   runner_env_.progress = &progress_;
   runner_env_.on_finished = options_.on_unit_finished;
@@ -344,7 +349,7 @@ Status Station::Impl::Start() {
   if (!options_.manufacturer_ca_file.empty()) {
     idevid_ = std::make_unique<ocpp::Server>(
         ListenerOptions(options_.idevid_port, ocpp::SecurityProfile::kMutualTls,
-                        options_.manufacturer_ca_file),
+                        options_.manufacturer_ca_file, ocpp::CnMatch::kIdentity),
         FactoryAuthenticator(services_), MakeHandlers(Endpoint::kFactory, &idevid_ptr_),
         MakeHooks(Endpoint::kFactory, &idevid_ptr_));
     idevid_ptr_ = idevid_.get();

@@ -116,6 +116,10 @@ asio::awaitable<Status> RunNetwork(StepContext& ctx) {
 asio::awaitable<Status> RunValidate(StepContext& ctx) {
   const auto start = Clock::now();
   const Connection& c = ctx.channel.connection();
+  if (c.connected && !c.booted) {
+    // A fresh session (e.g. after a reboot): its BootNotification is on the way.
+    (void)co_await ctx.channel.WaitConnected(std::nullopt, true, ctx.limits.timeout);
+  }
   if (!(c.connected && c.endpoint == Endpoint::kValidation && c.boot_accepted)) {
     ctx.channel.Discard(EventKind::kBoot);
     if (c.connected) {

@@ -34,14 +34,16 @@ void UnitChannel::Post(Event event, std::function<void()> after) {
 void UnitChannel::Apply(const Event& e) {
   Connection& c = connection_;
   switch (e.kind) {
-    case EventKind::kConnected:
+    case EventKind::kConnected: {
+      const std::uint64_t previous = c.generation;
       c = Connection{};
       c.connected = true;
       c.endpoint = e.endpoint;
       c.server = e.server;
       c.identity = e.identity;
-      c.generation = connection_.generation + 1;
+      c.generation = previous + 1;
       return;
+    }
     case EventKind::kDisconnected:
       // A late close of an older session must not hide the new one.
       if (c.server == e.server && c.identity == e.identity) c.connected = false;
@@ -88,11 +90,13 @@ asio::awaitable<std::optional<Event>> UnitChannel::Wait(std::function<bool(const
 }
 
 asio::awaitable<bool> UnitChannel::WaitConnected(std::optional<Endpoint> endpoint, bool booted,
-                                                 std::chrono::milliseconds timeout) {
+                                                 std::chrono::milliseconds timeout,
+                                                 std::uint64_t min_generation) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const Connection& c = connection_;
-    if (c.connected && (!endpoint || c.endpoint == *endpoint) && (!booted || c.booted)) {
+    if (c.connected && c.generation >= min_generation && (!endpoint || c.endpoint == *endpoint) &&
+        (!booted || c.booted)) {
       co_return true;
     }
     if (cancelled_ || std::chrono::steady_clock::now() >= deadline) co_return false;

@@ -92,9 +92,11 @@ class UnitChannel : public std::enable_shared_from_this<UnitChannel> {
   asio::awaitable<std::optional<Event>> Wait(std::function<bool(const Event&)> match,
                                              std::chrono::milliseconds timeout);
   // Waits until the charger is connected (and, if `booted`, has sent its
-  // BootNotification) on `endpoint` (any endpoint when nullopt).
+  // BootNotification) on `endpoint` (any endpoint when nullopt), on a session
+  // at least `min_generation` (a new one after a dropped connection).
   asio::awaitable<bool> WaitConnected(std::optional<Endpoint> endpoint, bool booted,
-                                      std::chrono::milliseconds timeout);
+                                      std::chrono::milliseconds timeout,
+                                      std::uint64_t min_generation = 0);
   // Drops queued events of a kind (stale parts of an earlier attempt).
   void Discard(EventKind kind);
   // Wakes every Wait with nullopt from now on (station stopping).
