@@ -168,6 +168,10 @@ struct FaultCase {
   std::string reason;  // part of the failure reason
 };
 
+void PrintTo(const FaultCase& f, std::ostream* os) {
+  *os << f.name;
+}
+
 class StationFaults : public StationTest, public ::testing::WithParamInterface<FaultCase> {};
 
 TEST_P(StationFaults, EndsInTheDocumentedState) {
@@ -250,6 +254,33 @@ TEST_F(StationTest, RestartMidJourneyResumesToReady) {
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(identities, 2);
+}
+
+TEST_F(StationTest, IdevidUnitOnTheProfile3FactoryListenerEndsReady) {
+  test::CertFiles manufacturer = pki_.CreateCa("manufacturer");
+  StationOptions o = Options();
+  o.manufacturer_ca_file = manufacturer.cert;
+  StartStation(o);
+  ASSERT_NE(station_->idevid_port(), 0);
+  TestUnit u = Register("HW-IDEVID-1", "WO-S-AC");
+  test::CertFiles idevid =
+      pki_.IssueClient(manufacturer, u.hardware_id, "Example Charging Systems");
+  sim::ChargerConfig c = ChargerFor(u);
+  c.bootstrap_secret.clear();
+  c.idevid_cert_file = idevid.cert;
+  c.idevid_key_file = idevid.key;
+  c.factory_endpoint = "wss://localhost:" + std::to_string(station_->idevid_port()) + "/ocpp/";
+  sim::Unit& charger = StartCharger(c);
+  units::Unit done = WaitFinished(u.id);
+  ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("");
+  auto journal = Journal(*store_, u.id);
+  ASSERT_FALSE(journal.empty());
+  // The manufacturer root was installed next to the environment's root.
+  charger.Inspect([&](const sim::Charger* ch) {
+    ASSERT_NE(ch, nullptr);
+    EXPECT_EQ(ch->certificates().Pems(sim::CertificateUse::kManufacturerRoot).size(), 1u);
+  });
+  EXPECT_EQ(charger.snapshot().security_profile, 2);  // staging
 }
 
 TEST_F(StationTest, UnknownEnvironmentIsRefusedAtStart) {
