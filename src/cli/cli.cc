@@ -24,7 +24,8 @@ int Main(int argc, char** argv) {
   CLI::App app{"evprov: factory provisioning of EV chargers over OCPP 2.0.1", "evprov"};
   app.require_subcommand(1);
   app.fallthrough();
-  auto* store_option = app.add_option("--store", ctx.store_url, "Store: sqlite:PATH or PATH ($EVPROV_STORE)");
+  auto* store_option =
+      app.add_option("--store", ctx.store_url, "Store: sqlite:PATH or PATH ($EVPROV_STORE)");
   app.add_option("--actor", ctx.actor, "Who is acting, for the audit log ($EVPROV_ACTOR, $USER)");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
   std::string log_level = "warn";
@@ -43,6 +44,7 @@ int Main(int argc, char** argv) {
   RegisterUnitCommands(app, ctx);
   RegisterCaCommands(app, ctx);
   RegisterDemoCommand(app, ctx);
+  RegisterServeCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -24,10 +24,10 @@ namespace evprov::cli {
 
 // Options shared by every command, filled by CLI11 before a callback runs.
 struct Context {
-  std::string store_url;  // --store / $EVPROV_STORE / ./evprov.db
+  std::string store_url;        // --store / $EVPROV_STORE / ./evprov.db
   bool store_explicit = false;  // --store or $EVPROV_STORE was given
-  std::string actor;      // --actor / $EVPROV_ACTOR / $USER
-  bool json = false;      // --json: machine-readable output
+  std::string actor;            // --actor / $EVPROV_ACTOR / $USER
+  bool json = false;            // --json: machine-readable output
 
   // The store, opened on first use; does not migrate. `Init` creates it.
   Result<store::Store*> OpenStore();

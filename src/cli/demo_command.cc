@@ -1,20 +1,32 @@
-// evprov demo: the main job, end to end on a temporary embedded store.
+// evprov demo: the main job. A station on a fresh embedded store provisions a
+// batch of simulated chargers end to end over OCPP 2.0.1.
 //
-// Today (before the provisioning pipeline exists) it runs the foundation's
-// flow: create a store, import the example catalog, approve the variants with
-// a second person, create the example work orders, register a batch of units
-// and list them. The pipeline issue turns this into a station provisioning a
-// simulated fleet.
+// 1. Prepare (cli/demo_setup.h): the catalog, CAs, the station's TLS
+//    identity, work orders and the registered units, each step shown as the
+//    evprov command an operator would type.
+// 2. Run: the station in this process; the simulator fleet (evprov-sim
+//    fleet) as its own process, as the chargers are other machines.
+// 3. Report: progress while it runs, then a table per unit, the per-step
+//    timings and where the records are.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <cstdlib>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "cli/command.h"
-#include "evprov/catalog/loader.h"
-#include "evprov/catalog/repository.h"
-#include "evprov/identity/allocator.h"
-#include "evprov/identity/connectors.h"
+#include "cli/demo_setup.h"
+#include "cli/serve_config.h"
+#include "cli/station_runner.h"
+#include "evprov/common/process.h"
 #include "evprov/units/units.h"
 
 #ifndef EVPROV_SOURCE_DIR
@@ -25,77 +37,205 @@ namespace evprov::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::ordered_json;
 
 struct DemoArgs {
-  int units = 12;
-  std::string dir;
-  std::string catalog = std::string(EVPROV_SOURCE_DIR) + "/examples/catalog";
+  DemoPlan plan;
+  int boot_delay_ms = 200;
+  int timeout_s = 600;
+  bool prepare_only = false;
+  std::string sim;  // evprov-sim; default: next to this executable
+  std::string summary_json;
+  int fleet_threads = 2;
 };
 
-std::vector<std::string> YamlFiles(const fs::path& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+// Finished units as the station reports them (any thread).
+class Outcomes {
+ public:
+  void Add(const pipeline::UnitOutcome& o) {
+    std::lock_guard lock(mu_);
+    by_hardware_id_[o.hardware_id] = o;
   }
-  std::sort(out.begin(), out.end());
-  return out;
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return by_hardware_id_.size();
+  }
+  std::map<std::string, pipeline::UnitOutcome> Copy() const {
+    std::lock_guard lock(mu_);
+    return by_hardware_id_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, pipeline::UnitOutcome> by_hardware_id_;
+};
+
+std::string Seconds(Clock::duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(d).count());
+  return buf;
 }
 
-constexpr std::string_view kEngineer = "eva.engineer";
-constexpr std::string_view kApprover = "otto.approver";
-constexpr std::string_view kOperator = "lina.operator";
-
-Status ImportCatalog(store::Transaction& tx, const fs::path& catalog_dir) {
-  for (const auto& f : YamlFiles(catalog_dir / "environments")) {
-    EVPROV_ASSIGN_OR_RETURN(auto env, catalog::LoadEnvironmentFile(f));
-    EVPROV_TRY(catalog::ImportEnvironment(tx, env, f, kEngineer).status());
+// One line: elapsed, ready/failed counts, and where the others are.
+std::string ProgressLine(const pipeline::Progress& p, int total, Clock::duration elapsed) {
+  auto count = [&](const char* state) {
+    auto it = p.units_by_state.find(state);
+    return it == p.units_by_state.end() ? std::int64_t{0} : it->second;
+  };
+  std::string line = "[" + Seconds(elapsed) + "] ready " + std::to_string(count("ready")) + "/" +
+                     std::to_string(total) + ", failed " + std::to_string(count("failed"));
+  std::string steps;
+  for (const auto& [step, n] : p.units_by_step) {
+    if (n > 0) steps += " " + step + ":" + std::to_string(n);
   }
-  for (const auto& f : YamlFiles(catalog_dir / "variants")) {
-    EVPROV_ASSIGN_OR_RETURN(auto variant, catalog::LoadVariantFile(f));
-    EVPROV_ASSIGN_OR_RETURN(int version, catalog::ImportVariant(tx, variant, f, kEngineer));
-    EVPROV_TRY(catalog::ApproveVariant(tx, variant.name, version, kApprover));
-  }
-  for (const auto& f : YamlFiles(catalog_dir / "orders")) {
-    EVPROV_ASSIGN_OR_RETURN(auto order, catalog::LoadWorkOrderFile(f));
-    EVPROV_TRY(catalog::CreateWorkOrder(tx, order, kOperator));
-  }
-  return Status::Ok();
+  if (!steps.empty()) line += " | in progress" + steps;
+  return line;
 }
 
-// Gives a registered unit its identities as the pipeline's identity step
-// will: a serial from the naming convention, the charger ID, connector labels.
-Status AssignIdentities(store::Transaction& tx, std::int64_t unit_id,
-                        const catalog::Variant& variant, const catalog::Environment& env) {
-  auto now = std::chrono::system_clock::now();
-  EVPROV_ASSIGN_OR_RETURN(auto serial,
-                          identity::AllocateSerial(tx, unit_id, variant.naming, now, kOperator));
+Result<ordered_json> UnitTable(Context& ctx,
+                               const std::map<std::string, pipeline::UnitOutcome>& done) {
+  return FetchJson(ctx, store::TxMode::kRead, [&](store::Transaction& tx) -> Result<ordered_json> {
+    EVPROV_ASSIGN_OR_RETURN(auto all, units::ListUnits(tx, {}, 10000));
+    ordered_json rows = ordered_json::array();
+    for (const auto& u : all) {
+      auto it = done.find(u.hardware_id);
+      std::string time = it == done.end() ? "" : Seconds(it->second.elapsed);
+      std::string result = std::string(units::UnitStateName(u.state));
+      if (u.failure_reason) result += " (" + u.step.value_or("") + ": " + *u.failure_reason + ")";
+      rows.push_back({{"unit", u.hardware_id},
+                      {"order", u.work_order_id.value_or("")},
+                      {"serial", u.serial.value_or("")},
+                      {"charger_id", u.charger_id.value_or("")},
+                      {"result", result},
+                      {"time", time}});
+    }
+    return rows;
+  });
+}
+
+ordered_json StepTable(const pipeline::Progress& p) {
+  ordered_json rows = ordered_json::array();
+  for (const auto& [step, s] : p.steps) {
+    char p50[16], p95[16], p99[16];
+    std::snprintf(p50, sizeof p50, "%.1f", s.p50_ms);
+    std::snprintf(p95, sizeof p95, "%.1f", s.p95_ms);
+    std::snprintf(p99, sizeof p99, "%.1f", s.p99_ms);
+    rows.push_back({{"step", step},
+                    {"done", s.done},
+                    {"retried", s.retried},
+                    {"failed", s.failed},
+                    {"p50_ms", p50},
+                    {"p95_ms", p95},
+                    {"p99_ms", p99}});
+  }
+  return rows;
+}
+
+Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
+  std::string sim = a.sim.empty() ? ExecutableDir() + "/evprov-sim" : a.sim;
+  if (!fs::exists(sim)) {
+    return Status::NotFound("demo: the simulator '" + sim +
+                            "' was not found (build it: ninja -C build evprov-sim, or --sim PATH)");
+  }
+  return ChildProcess::Start(
+      {sim, "fleet", "--manifest", f.manifest_file, "--factory-url", f.factory_url, "--trust",
+       f.trust_file, "--state-root", f.dir + "/sim", "--boot-delay-ms",
+       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads), "--exit-when",
+       "provisioned", "--timeout", std::to_string(a.timeout_s), "--json"},
+      {.stdout_file = f.dir + "/fleet-summary.json", .stderr_file = f.dir + "/fleet.log"});
+}
+
+Status RunDemo(Context& ctx, DemoArgs& a) {
+  if (a.plan.dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "evprov-demo-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return Status::Internal("demo: cannot create a temporary directory");
+    }
+    a.plan.dir = tmpl;
+  }
+  std::cout << "evprov demo: preparing the factory in " << a.plan.dir << "\n";
+  EVPROV_ASSIGN_OR_RETURN(DemoFiles f, PrepareDemo(a.plan, [](const std::string& line) {
+                            std::cout << "  " << line << "\n" << std::flush;
+                          }));
+  if (a.prepare_only) {
+    PrintObject(ctx, {{"dir", f.dir},
+                      {"store", f.store_url},
+                      {"config", f.config_file},
+                      {"manifest", f.manifest_file},
+                      {"trust", f.trust_file},
+                      {"factory_url", f.factory_url},
+                      {"softhsm_conf", f.softhsm_conf},
+                      {"staging_units", f.staging_units},
+                      {"production_units", f.production_units}});
+    return Status::Ok();
+  }
+  const int total = f.staging_units + f.production_units;
+  EVPROV_ASSIGN_OR_RETURN(ServeConfig config, LoadServeConfigFile(f.config_file));
+  ctx.store_url = config.store;
+  EVPROV_ASSIGN_OR_RETURN(store::Store * store, ctx.OpenMigratedStore());
+  Outcomes outcomes;
   EVPROV_ASSIGN_OR_RETURN(
-      auto charger_id,
-      identity::AllocateChargerId(tx, unit_id, variant.naming, serial.value, now, kOperator));
-  EVPROV_ASSIGN_OR_RETURN(auto plan,
-                          identity::PlanConnectors(variant, env, {charger_id.value, serial.value}));
-  return identity::AssignConnectors(tx, unit_id, plan, kOperator);
-}
+      RunningStation running,
+      StartStation(config, *store, [&](const pipeline::UnitOutcome& o) { outcomes.Add(o); }));
+  std::cout << "\nstation: factory endpoint " << running.station->factory_url() << "\n"
+            << "fleet:   " << total
+            << " simulated chargers (evprov-sim fleet, its own process)\n\n";
+  const auto start = Clock::now();
+  EVPROV_ASSIGN_OR_RETURN(ChildProcess fleet, StartFleet(a, f));
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  auto last_line = Clock::time_point{};
+  const auto deadline = start + std::chrono::seconds(a.timeout_s);
+  while (static_cast<int>(outcomes.size()) < total && Clock::now() < deadline && fleet.running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto now = Clock::now();
+    if (tty || now - last_line >= std::chrono::seconds(2)) {
+      std::cerr << (tty ? "\r" : "")
+                << ProgressLine(running.station->progress(), total, now - start)
+                << (tty ? "\033[K" : "\n") << std::flush;
+      last_line = now;
+    }
+  }
+  const auto elapsed = Clock::now() - start;
+  std::cerr << (tty ? "\r" : "") << ProgressLine(running.station->progress(), total, elapsed)
+            << (tty ? "\033[K\n" : "\n");
+  // The fleet exits once every unit is provisioned; give it a moment, then stop it.
+  if (!fleet.Wait(std::chrono::seconds(10))) fleet.Signal(SIGTERM);
+  fleet.Wait(std::chrono::seconds(5));
+  const pipeline::Progress progress = running.station->progress();
+  running.station->Stop();
 
-// Registers `count` units round-robin over the open work orders.
-Status RegisterUnits(store::Transaction& tx, int count) {
-  EVPROV_ASSIGN_OR_RETURN(auto orders, catalog::ListWorkOrders(tx));
-  if (orders.empty())
-    return Status::FailedPrecondition("demo: the example catalog has no work orders");
-  for (int i = 0; i < count; ++i) {
-    const auto& rec = orders[static_cast<std::size_t>(i) % orders.size()];
-    EVPROV_ASSIGN_OR_RETURN(
-        auto variant, catalog::GetVariant(tx, rec.order.variant_name, rec.order.variant_version));
-    units::NewUnit unit;
-    char hw[32];
-    std::snprintf(hw, sizeof hw, "HW-DEMO-%05d", i + 1);
-    unit.hardware_id = hw;
-    unit.hardware_revision = variant.hardware_revisions.front();
-    unit.work_order_id = rec.order.id;
-    EVPROV_ASSIGN_OR_RETURN(auto unit_id, units::RegisterUnit(tx, unit, kOperator));
-    EVPROV_ASSIGN_OR_RETURN(auto env, catalog::GetEnvironment(tx, rec.order.environment));
-    EVPROV_TRY(AssignIdentities(tx, unit_id, variant, env));
+  auto done = outcomes.Copy();
+  EVPROV_ASSIGN_OR_RETURN(ordered_json units, UnitTable(ctx, done));
+  const auto ready = std::count_if(done.begin(), done.end(),
+                                   [](const auto& kv) { return kv.second.state == "ready"; });
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  std::cout << "\n";
+  if (total <= 200 || ctx.json) {
+    PrintListing(ctx, {"unit", "order", "serial", "charger_id", "result", "time"}, units);
+  }
+  std::cout << "\nper step (successful attempts, milliseconds):\n";
+  ordered_json steps = StepTable(progress);
+  PrintListing(ctx, {"step", "done", "retried", "failed", "p50_ms", "p95_ms", "p99_ms"}, steps);
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f units/s", seconds > 0 ? ready / seconds : 0.0);
+  std::cout << "\n"
+            << ready << " of " << total << " units ready in " << Seconds(elapsed) << " (" << rate
+            << ")\n"
+            << "records:  " << f.dir << "/evprov.db\n"
+            << "  evprov --store " << f.dir << "/evprov.db unit list | unit show HW-S-000001"
+            << " | audit verify\n"
+            << "fleet:    " << f.dir << "/fleet-summary.json, " << f.dir << "/fleet.log\n";
+  if (!a.summary_json.empty()) {
+    ordered_json summary = {
+        {"units", total},     {"ready", ready},
+        {"seconds", seconds}, {"units_per_second", seconds > 0 ? ready / seconds : 0.0},
+        {"steps", steps},     {"dir", f.dir}};
+    std::ofstream(a.summary_json) << summary.dump(2) << "\n";
+  }
+  if (ready != total) {
+    return Status::FailedPrecondition("demo: " + std::to_string(total - ready) + " of " +
+                                      std::to_string(total) + " units did not end ready");
   }
   return Status::Ok();
 }
@@ -103,51 +243,28 @@ Status RegisterUnits(store::Transaction& tx, int count) {
 }  // namespace
 
 void RegisterDemoCommand(CLI::App& app, Context& ctx) {
-  auto args = std::make_shared<DemoArgs>();
-  auto* demo =
-      app.add_subcommand("demo", "Run the main job on a temporary store and print a summary");
-  demo->add_option("--units", args->units, "How many units to register")
-      ->check(CLI::Range(1, 10000));
-  demo->add_option("--dir", args->dir,
-                   "Where to keep the records (default: a new temporary directory)");
-  demo->add_option("--catalog", args->catalog, "The catalog to import")
+  auto a = std::make_shared<DemoArgs>();
+  a->plan.catalog = std::string(EVPROV_SOURCE_DIR) + "/examples/catalog";
+  auto* demo = app.add_subcommand(
+      "demo", "Provision a batch of simulated chargers end to end on a temporary store");
+  demo->add_option("--units", a->plan.units, "How many chargers")->check(CLI::Range(1, 10000));
+  demo->add_option("--env", a->plan.environments, "staging | production | both (alternating)");
+  demo->add_option("--dir", a->plan.dir, "Where to keep everything (default: a new temp dir)");
+  demo->add_option("--catalog", a->plan.catalog, "The catalog to import")
       ->check(CLI::ExistingDirectory);
-  demo->callback(Run(ctx, [&ctx, args]() -> Status {
-    std::string dir = args->dir;
-    if (dir.empty()) {
-      std::string tmpl = (fs::temp_directory_path() / "evprov-demo-XXXXXX").string();
-      if (mkdtemp(tmpl.data()) == nullptr)
-        return Status::Internal("demo: cannot create a temporary directory");
-      dir = tmpl;
-    }
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    ctx.store_url = "sqlite:" + dir + "/evprov.db";
-    EVPROV_ASSIGN_OR_RETURN(store::Store * s, ctx.OpenStore());
-    EVPROV_TRY(store::MigrateToLatest(*s));
-    std::cout << "evprov demo: store " << s->description() << "\n";
-    EVPROV_TRY(store::InTransaction(*s, store::TxMode::kWrite, [&](store::Transaction& tx) {
-      return ImportCatalog(tx, args->catalog);
-    }));
-    std::cout << "imported and approved the example catalog from " << args->catalog << "\n";
-    EVPROV_TRY(store::InTransaction(*s, store::TxMode::kWrite, [&](store::Transaction& tx) {
-      return RegisterUnits(tx, args->units);
-    }));
-    std::cout << "registered " << args->units
-              << " units and allocated their serials, charger IDs and connector labels\n\n";
-    EVPROV_ASSIGN_OR_RETURN(
-        auto out, FetchJson(ctx, store::TxMode::kRead,
-                            [](store::Transaction& tx) -> Result<nlohmann::ordered_json> {
-                              EVPROV_ASSIGN_OR_RETURN(auto all, units::ListUnits(tx, {}, 10000));
-                              return RowsOf(all, UnitRow);
-                            }));
-    PrintListing(ctx, {"hardware_id", "work_order", "serial", "charger_id", "state"}, out);
-    std::cout
-        << "\nrecords: " << dir << "/evprov.db (evprov --store " << dir
-        << "/evprov.db variant list | order list | unit list)\n"
-        << "not yet: the provisioning pipeline (OCPP station + simulator) is still being built\n";
-    return Status::Ok();
-  }));
+  demo->add_option("--boot-delay-ms", a->boot_delay_ms, "Simulated reboot time of a charger")
+      ->check(CLI::Range(0, 60000));
+  demo->add_option("--timeout", a->timeout_s, "Give up after N seconds")
+      ->check(CLI::Range(1, 86400));
+  demo->add_option("--fault", a->plan.faults,
+                   "Simulator fault flags for every unit (';'-separated)");
+  demo->add_option("--sim", a->sim, "The evprov-sim executable (default: next to evprov)");
+  demo->add_option("--fleet-threads", a->fleet_threads, "Threads of the simulator fleet")
+      ->check(CLI::Range(1, 64));
+  demo->add_option("--summary-json", a->summary_json, "Also write the summary there as JSON");
+  demo->add_flag("--prepare-only", a->prepare_only,
+                 "Only prepare the directory (store, CAs, units, station.yaml, manifest)");
+  demo->callback(Run(ctx, [&ctx, a] { return RunDemo(ctx, *a); }));
 }
 
 }  // namespace evprov::cli

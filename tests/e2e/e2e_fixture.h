@@ -1,0 +1,144 @@
+// End-to-end tests: a demo directory prepared by `evprov demo --prepare-only`
+// (store, CAs, station TLS identity, registered units, station.yaml, fleet
+// manifest), then `evprov serve` and `evprov-sim fleet` as real processes,
+// as on a line. Helpers to start them and to read the outcome from the store.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "evprov/common/process.h"
+#include "evprov/pki/issuance.h"
+#include "evprov/store/store.h"
+#include "evprov/units/units.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
+
+namespace evprov::test {
+
+inline const std::string kEvprov = std::string(EVPROV_BINARY_DIR) + "/evprov";
+inline const std::string kEvprovSim = std::string(EVPROV_BINARY_DIR) + "/evprov-sim";
+
+struct PreparedDemo {
+  std::string dir, store, config, manifest, trust, factory_url;
+  int units = 0;
+};
+
+// Runs `evprov demo --prepare-only` in-process (which also sets SOFTHSM2_CONF
+// for this process, so the children inherit it).
+inline PreparedDemo Prepare(const TempDir& dir, int units, const std::string& env) {
+  CliRun run = RunCli({"--json", "demo", "--prepare-only", "--dir", dir.File("demo"), "--units",
+                       std::to_string(units), "--env", env});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  auto start = run.out.find('{');
+  auto j =
+      nlohmann::json::parse(run.out.substr(start == std::string::npos ? 0 : start), nullptr, false);
+  PreparedDemo p;
+  if (j.is_discarded()) {
+    ADD_FAILURE() << "demo --prepare-only printed no JSON: " << run.out;
+    return p;
+  }
+  p.dir = j["dir"];
+  p.store = j["store"];
+  p.config = j["config"];
+  p.manifest = j["manifest"];
+  p.trust = j["trust"];
+  p.factory_url = j["factory_url"];
+  p.units = j["staging_units"].get<int>() + j["production_units"].get<int>();
+  return p;
+}
+
+inline Result<ChildProcess> StartStation(const PreparedDemo& p, int run) {
+  return ChildProcess::Start({kEvprov, "--log-level", "info", "serve", "--config", p.config},
+                             {.stdout_file = p.dir + "/station.out",
+                              .stderr_file = p.dir + "/station-" + std::to_string(run) + ".log"});
+}
+
+inline Result<ChildProcess> StartFleet(const PreparedDemo& p, int timeout_s,
+                                       const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv = {kEvprovSim,
+                                   "fleet",
+                                   "--manifest",
+                                   p.manifest,
+                                   "--factory-url",
+                                   p.factory_url,
+                                   "--trust",
+                                   p.trust,
+                                   "--state-root",
+                                   p.dir + "/sim",
+                                   "--exit-when",
+                                   "provisioned",
+                                   "--timeout",
+                                   std::to_string(timeout_s),
+                                   "--json",
+                                   "--boot-delay-ms",
+                                   "100"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return ChildProcess::Start(
+      argv, {.stdout_file = p.dir + "/fleet-summary.json", .stderr_file = p.dir + "/fleet.log"});
+}
+
+// What the store says about the batch.
+struct BatchOutcome {
+  int units = 0;
+  int ready = 0;
+  std::size_t failed = 0;
+  std::vector<std::string> not_ready;  // "hw: state step reason"
+  std::set<std::string> serials;
+  std::set<std::string> charger_ids;
+  int units_with_one_valid_certificate = 0;
+};
+
+inline BatchOutcome ReadOutcome(const PreparedDemo& p) {
+  BatchOutcome out;
+  auto s = store::OpenStore(p.store);
+  if (!s.ok()) {
+    ADD_FAILURE() << s.status().ToString();
+    return out;
+  }
+  Status st =
+      store::InTransaction(**s, store::TxMode::kRead, [&](store::Transaction& tx) -> Status {
+        EVPROV_ASSIGN_OR_RETURN(auto all, units::ListUnits(tx, {}, 10000));
+        for (const auto& u : all) {
+          ++out.units;
+          if (u.state == units::UnitState::kReady) {
+            ++out.ready;
+          } else {
+            if (u.state == units::UnitState::kFailed) ++out.failed;
+            out.not_ready.push_back(u.hardware_id + ": " +
+                                    std::string(units::UnitStateName(u.state)) + " " +
+                                    u.step.value_or("") + " " + u.failure_reason.value_or(""));
+          }
+          if (u.serial) out.serials.insert(*u.serial);
+          if (u.charger_id) out.charger_ids.insert(*u.charger_id);
+          EVPROV_ASSIGN_OR_RETURN(auto certs, pki::ListUnitCertificates(tx, u.id));
+          int valid = 0;
+          for (const auto& c : certs) valid += c.revoked_at ? 0 : 1;
+          if (valid == 1) ++out.units_with_one_valid_certificate;
+        }
+        return Status::Ok();
+      });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+// The fleet sees a unit provisioned when it leaves factory mode, a moment
+// before the station records it ready (finalize still reads the snapshot):
+// poll the store until every unit is ready or failed, bounded.
+inline BatchOutcome WaitForOutcome(const PreparedDemo& p, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  BatchOutcome out = ReadOutcome(p);
+  while (out.ready + static_cast<int>(out.failed) < out.units &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    out = ReadOutcome(p);
+  }
+  return out;
+}
+
+}  // namespace evprov::test

@@ -1,0 +1,54 @@
+// The crash test of issue #6: the station is killed (SIGKILL) at a random
+// moment of a 200-unit batch, five times, and restarted; every unit still
+// ends ready, with a unique serial, a unique charger ID and exactly one
+// valid certificate.
+#include <signal.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "e2e/e2e_fixture.h"
+
+namespace evprov::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(StationCrashTest, KilledFiveTimesDuringA200UnitBatchEveryUnitEndsReady) {
+  TempDir dir;
+  PreparedDemo p = Prepare(dir, 200, "both");
+  ASSERT_EQ(p.units, 200);
+  auto fleet = StartFleet(p, 240);
+  ASSERT_TRUE(fleet.ok()) << fleet.status().ToString();
+
+  std::random_device device;
+  const unsigned seed = device();
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> pause_ms(300, 2500);
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  for (int run = 1; run <= 5; ++run) {
+    auto station = StartStation(p, run);
+    ASSERT_TRUE(station.ok()) << station.status().ToString();
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
+    ASSERT_TRUE(station->Signal(SIGKILL))
+        << "the station exited early (see station-" << run << ".log)";
+    EXPECT_EQ(station->Wait(5s), 128 + SIGKILL);
+  }
+  auto station = StartStation(p, 6);
+  ASSERT_TRUE(station.ok()) << station.status().ToString();
+  auto fleet_exit = fleet->Wait(240s);
+  EXPECT_EQ(fleet_exit, 0) << "the fleet did not see every unit provisioned (fleet.log)";
+  BatchOutcome out = WaitForOutcome(p, 60s);
+  station->Signal(SIGTERM);
+  EXPECT_EQ(station->Wait(20s), 0) << "the station did not stop cleanly on SIGTERM";
+
+  EXPECT_EQ(out.units, 200);
+  EXPECT_EQ(out.ready, 200) << (out.not_ready.empty() ? "" : out.not_ready.front());
+  EXPECT_EQ(out.serials.size(), 200u);
+  EXPECT_EQ(out.charger_ids.size(), 200u);
+  EXPECT_EQ(out.units_with_one_valid_certificate, 200);
+}
+
+}  // namespace
+}  // namespace evprov::test
