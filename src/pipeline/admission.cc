@@ -180,9 +180,10 @@ Result<std::optional<Refusal>> CheckUnitCertificate(store::Transaction& tx, cons
         Refusal{StatusCode::kUnauthenticated, "certificate_not_current",
                 "the client certificate is not the unit's current certificate"});
   }
-  if (!unit.serial) {
-    return std::optional<Refusal>(
-        Refusal{StatusCode::kFailedPrecondition, "no_serial", "the unit has no serial"});
+  if (!unit.serial || handshake.peer_certificate->subject_cn != *unit.serial) {
+    return std::optional<Refusal>(Refusal{StatusCode::kUnauthenticated,
+                                          "certificate_cn_not_serial",
+                                          "the client certificate CN is not the unit's serial"});
   }
   return std::optional<Refusal>();
 }
