@@ -32,7 +32,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
       std::lock_guard lock(mu_);
       if (session_) return done(Status::FailedPrecondition("ocpp client: already connected"));
       if (endpoint->tls && !tls_) {
-        auto tls = MakeClientTlsContext(options_.tls);
+        auto tls = MakeClientTlsContext(options_);
         if (!tls.ok()) return done(tls.status());
         tls_ = *tls;
       }
@@ -68,6 +68,13 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
       session->Abort();
       closed_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return session_ != session; });
     }
+  }
+
+  void CloseAsync() {
+    if (auto session = Current()) session->Close(CloseKind::kNormal, "client closing");
+  }
+  void Abort() {
+    if (auto session = Current()) session->Abort();
   }
 
   // Drops the runtime: when it was this client's own, its threads stop and
@@ -179,6 +186,12 @@ std::string Client::subprotocol() const {
 }
 void Client::Close() {
   impl_->Close();
+}
+void Client::CloseAsync() {
+  impl_->CloseAsync();
+}
+void Client::Abort() {
+  impl_->Abort();
 }
 
 }  // namespace evprov::ocpp

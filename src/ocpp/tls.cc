@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "evprov/common/hex.h"
@@ -14,6 +16,11 @@ namespace evprov::ocpp {
 namespace {
 
 namespace ssl = boost::asio::ssl;
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 std::string LastOpenSslError() {
   unsigned long e = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
@@ -58,6 +65,69 @@ Status LoadTrust(SSL_CTX* native, const TlsFiles& tls) {
   return Status::Ok();
 }
 
+Status LoadTrustPem(SSL_CTX* native, std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509_STORE* store = SSL_CTX_get_cert_store(native);
+  int added = 0;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    int ok = X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+    if (ok != 1) return Status::InvalidArgument("tls.ca_pem: cannot add: " + LastOpenSslError());
+    ++added;
+  }
+  ERR_clear_error();  // the end of the PEM input
+  if (added == 0) return Status::InvalidArgument("tls.ca_pem: no certificate");
+  return Status::Ok();
+}
+
+Status InstallKey(SSL_CTX* native, const std::function<Status(void*)>& install_key) {
+  EVPROV_TRY(install_key(native));
+  if (SSL_CTX_check_private_key(native) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument("tls key: does not match the client certificate");
+  }
+  return Status::Ok();
+}
+
+// Client chain (leaf first) and key from memory. The key is a secret: errors
+// never quote it.
+Status LoadIdentityPem(SSL_CTX* native, std::string_view cert_pem, std::string_view key_pem,
+                       const std::function<Status(void*)>& install_key) {
+  if (cert_pem.empty()) return Status::InvalidArgument("tls.cert_pem: required with a key");
+  BioPtr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  X509* leaf = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+  if (leaf == nullptr) {
+    ERR_clear_error();
+    return Status::InvalidArgument("tls.cert_pem: no certificate");
+  }
+  int ok = SSL_CTX_use_certificate(native, leaf);
+  X509_free(leaf);
+  if (ok != 1) return Status::InvalidArgument("tls.cert_pem: cannot use: " + LastOpenSslError());
+  SSL_CTX_clear_chain_certs(native);
+  while (X509* extra = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    if (SSL_CTX_add0_chain_cert(native, extra) != 1) {
+      X509_free(extra);
+      return Status::InvalidArgument("tls.cert_pem: bad chain: " + LastOpenSslError());
+    }
+  }
+  ERR_clear_error();
+  if (install_key) return InstallKey(native, install_key);
+  if (key_pem.empty()) return Status::InvalidArgument("tls.key_pem: required with a certificate");
+  BioPtr kbio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(kbio.get(), nullptr, nullptr, nullptr);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return Status::InvalidArgument("tls.key_pem: cannot read the private key");
+  }
+  ok = SSL_CTX_use_PrivateKey(native, key);
+  EVP_PKEY_free(key);
+  if (ok != 1 || SSL_CTX_check_private_key(native) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument("tls.key_pem: does not match tls.cert_pem");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
@@ -75,12 +145,29 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
   return ctx;
 }
 
-Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsFiles& tls) {
+Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const ClientOptions& options) {
+  const TlsFiles& tls = options.tls;
   EVPROV_ASSIGN_OR_RETURN(auto ctx, BaseContext(ssl::context::tls_client));
   SSL_CTX* native = ctx->native_handle();
-  EVPROV_TRY(LoadTrust(native, tls));
+  if (tls.ca_file.empty() && options.ca_pem.empty()) {
+    return Status::InvalidArgument("tls.ca_file: required (or ca_pem)");
+  }
+  if (!tls.ca_file.empty()) EVPROV_TRY(LoadTrust(native, tls));
+  if (!options.ca_pem.empty()) EVPROV_TRY(LoadTrustPem(native, options.ca_pem));
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
-  if (!tls.cert_file.empty() || !tls.key_file.empty()) EVPROV_TRY(LoadIdentity(native, tls));
+  if (!options.cert_pem.empty() || !options.key_pem.empty()) {
+    EVPROV_TRY(LoadIdentityPem(native, options.cert_pem, options.key_pem, options.install_key));
+  } else if (!tls.cert_file.empty() || !tls.key_file.empty()) {
+    if (options.install_key) {
+      if (SSL_CTX_use_certificate_chain_file(native, tls.cert_file.c_str()) != 1) {
+        return Status::InvalidArgument("tls.cert_file '" + tls.cert_file +
+                                       "': cannot load: " + LastOpenSslError());
+      }
+      EVPROV_TRY(InstallKey(native, options.install_key));
+    } else {
+      EVPROV_TRY(LoadIdentity(native, tls));
+    }
+  }
   return ctx;
 }
 

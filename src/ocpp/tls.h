@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "evprov/common/status.h"
+#include "evprov/ocpp/client.h"
 #include "evprov/ocpp/server.h"
 
 namespace evprov::ocpp {
@@ -24,9 +25,11 @@ inline constexpr const char* kOcppTls12Ciphers =
 // certificate that verifies against tls.ca_file (profile 3).
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
                                                                         bool require_client_cert);
-// Client: verifies the server against tls.ca_file (required); presents
-// cert/key when both are set.
-Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(const TlsFiles& tls);
+// Client: verifies the server against the trust anchors (ca_file and/or
+// ca_pem; at least one); presents the client certificate and key when set
+// (files, PEM in memory, or a key installed by install_key).
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
+    const ClientOptions& options);
 
 // The peer's leaf certificate after a successful handshake; nullopt if none.
 std::optional<PeerCertificate> PeerCertificateOf(SSL* ssl);

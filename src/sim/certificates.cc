@@ -1,9 +1,11 @@
 #include "evprov/sim/certificates.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/provider.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -13,6 +15,7 @@
 #include <mutex>
 
 #include "evprov/common/hex.h"
+#include "sim/tls_key.h"
 
 namespace evprov::sim {
 namespace {
@@ -114,6 +117,20 @@ std::string SpkiDer(EVP_PKEY* key) {
 }
 
 }  // namespace
+
+Status UsePrivateKey(void* ssl_ctx, std::string_view key_pem) {
+  auto key = ReadPrivateKey(key_pem);
+  if (!key) {
+    ERR_clear_error();
+    return Status::InvalidArgument(IsTpmBlob(key_pem) ? "client key: cannot load the TPM key"
+                                                      : "client key: cannot read the private key");
+  }
+  if (SSL_CTX_use_PrivateKey(static_cast<SSL_CTX*>(ssl_ctx), key.get()) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument("client key: rejected by the TLS context");
+  }
+  return Status::Ok();
+}
 
 std::string_view CertificateUseName(CertificateUse use) {
   switch (use) {

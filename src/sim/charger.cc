@@ -484,6 +484,12 @@ const std::map<std::string, Charger::Handler, std::less<>>& Charger::Handlers() 
   return kHandlers;
 }
 
+std::vector<std::string> Charger::HandledActions() {
+  std::vector<std::string> out;
+  for (const auto& [action, handler] : Handlers()) out.push_back(action);
+  return out;
+}
+
 Reply Charger::Handle(std::string_view action, const nlohmann::json& payload) {
   Reply reply;
   reply.delay = config_.faults.response_delay;

@@ -12,7 +12,12 @@
 // Ownership: a Client owns its connection; it runs on a shared Runtime or on
 // one it makes (one thread). Destroying it closes the connection.
 // Thread-safety: all methods may be called from any thread, except Close and
-// the destructor from one of its handlers.
+// the destructor (which closes, blocking, when still connected) from a
+// runtime thread. Destroying a Client that is not connected never blocks.
+//
+// Server verification (wss): the chain must verify to the trust anchors and
+// the certificate must name the endpoint's host (DNS SAN, or IP SAN for an IP
+// literal); SNI is sent for host names.
 #pragma once
 
 #include <functional>
@@ -35,6 +40,17 @@ struct ClientOptions {
   std::string identity;
   std::optional<std::string> password;  // Basic auth (user = identity); a secret
   TlsFiles tls;                         // ca_file verifies the server; cert/key for profile 3
+  // The same material as PEM in memory, used instead of (ca: in addition to)
+  // the files: trust anchors (concatenated certificates), the client chain
+  // (leaf first) and its private key (a secret).
+  std::string ca_pem;
+  std::string cert_pem;
+  std::string key_pem;
+  // Optional: installs the client private key itself, for keys a provider
+  // holds (a TPM key through tpm2-openssl). Receives the OpenSSL SSL_CTX* (as
+  // void*, to keep OpenSSL out of this header) after the certificate chain is
+  // loaded; key_file/key_pem are then ignored.
+  std::function<Status(void* ssl_ctx)> install_key;
   std::vector<std::string> subprotocols = {"ocpp2.0.1"};
   ConnectionLimits limits;
   std::chrono::milliseconds connect_timeout{10000};
@@ -64,6 +80,11 @@ class Client {
   std::string subprotocol() const;  // empty until connected
   // Graceful close (normal closure); blocks until closed, bounded. Idempotent.
   void Close();
+  // Non-blocking: starts a graceful close (CloseAsync) or drops the TCP
+  // connection at once without a close frame (Abort). on_closed reports the
+  // end. Safe from any thread, including runtime threads and handlers.
+  void CloseAsync();
+  void Abort();
 
   class Impl;
 

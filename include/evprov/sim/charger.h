@@ -148,8 +148,12 @@ class Charger {
   ConnectionParams Connection(int slot) const;
   std::vector<ConnectionAttempt> Plan() const;
 
+  // The incoming CALL actions Handle implements (a transport registers these).
+  static std::vector<std::string> HandledActions();
+
   // --- observers ---
   Registration registration() const { return registration_; }
+  int active_slot() const { return active_slot_; }  // valid while connected
   bool connected() const { return connected_; }
   bool factory_mode() const;
   std::string serial() const;

@@ -1,0 +1,69 @@
+#include "pipeline/journal.h"
+
+#include "evprov/common/time.h"
+#include "evprov/units/units.h"
+
+namespace evprov::pipeline {
+namespace {
+
+Status Insert(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+              std::string_view event, const nlohmann::json& detail) {
+  return tx
+      .Exec("INSERT INTO unit_journal(unit_id, step, event, detail, at) VALUES (?, ?, ?, ?, ?)",
+            {unit_id, step, event, detail.dump(), NowUtc(true)})
+      .status();
+}
+
+}  // namespace
+
+Status JournalStarted(store::Store& store, std::int64_t unit_id, std::string_view step, int attempt,
+                      std::string_view actor) {
+  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
+    EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
+    if (unit.state == units::UnitState::kRegistered || unit.step.value_or("") != step) {
+      EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
+    }
+    return Insert(tx, unit_id, step, "started", {{"attempt", attempt}});
+  });
+}
+
+Status JournalDone(store::Store& store, std::int64_t unit_id, std::string_view step,
+                   std::optional<std::string_view> next, const nlohmann::json& detail,
+                   std::string_view actor) {
+  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
+    EVPROV_TRY(Insert(tx, unit_id, step, "done", detail));
+    if (next)
+      return units::SetState(tx, unit_id, units::UnitState::kProvisioning, *next, "", actor);
+    return units::SetState(tx, unit_id, units::UnitState::kReady, step, "", actor);
+  });
+}
+
+Status JournalFailed(store::Store& store, std::int64_t unit_id, std::string_view step,
+                     std::string_view reason, bool final, std::string_view actor) {
+  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
+    EVPROV_TRY(
+        Insert(tx, unit_id, step, "failed", {{"reason", std::string(reason)}, {"final", final}}));
+    if (!final) return Status::Ok();
+    return units::SetState(tx, unit_id, units::UnitState::kFailed, step, reason, actor);
+  });
+}
+
+Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int64_t unit_id) {
+  EVPROV_ASSIGN_OR_RETURN(
+      auto rows, tx.Query("SELECT id, step, event, detail, at FROM unit_journal WHERE unit_id = ? "
+                          "ORDER BY id",
+                          {unit_id}));
+  std::vector<JournalRecord> out;
+  for (const auto& r : rows) {
+    JournalRecord rec;
+    rec.id = r.Int(0);
+    rec.step = r.Text(1);
+    rec.event = r.Text(2);
+    rec.detail = nlohmann::json::parse(r.Text(3), nullptr, false);
+    rec.at = r.Text(4);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace evprov::pipeline

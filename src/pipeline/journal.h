@@ -1,0 +1,42 @@
+// The unit journal: one record per step event (started, done, failed), each
+// committed with the unit's state and step in the same transaction ("journal,
+// then pointer"). Details are JSON without secrets.
+//
+// Thread-safety: free functions over a Store (each opens its own transaction).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "evprov/common/status.h"
+#include "evprov/store/store.h"
+
+namespace evprov::pipeline {
+
+// The step begins (attempt n): a registered unit becomes provisioning.
+Status JournalStarted(store::Store& store, std::int64_t unit_id, std::string_view step, int attempt,
+                      std::string_view actor);
+// The step is done: the unit moves to `next`, or to ready when there is none.
+Status JournalDone(store::Store& store, std::int64_t unit_id, std::string_view step,
+                   std::optional<std::string_view> next, const nlohmann::json& detail,
+                   std::string_view actor);
+// The step failed. `final`: the unit becomes failed with `reason` (else the
+// step will be tried again and the record says so).
+Status JournalFailed(store::Store& store, std::int64_t unit_id, std::string_view step,
+                     std::string_view reason, bool final, std::string_view actor);
+
+struct JournalRecord {
+  std::int64_t id = 0;
+  std::string step;
+  std::string event;  // started | done | failed
+  nlohmann::json detail;
+  std::string at;
+};
+// The unit's journal, oldest first.
+Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int64_t unit_id);
+
+}  // namespace evprov::pipeline

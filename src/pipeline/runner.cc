@@ -1,0 +1,177 @@
+#include "pipeline/runner.h"
+
+#include "evprov/catalog/repository.h"
+#include "evprov/common/log.h"
+#include "pipeline/journal.h"
+
+namespace evprov::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct UnitRecords {
+  units::Unit unit;
+  catalog::Variant variant;
+  std::string environment;
+};
+
+Result<UnitRecords> LoadUnit(store::Store& store, std::int64_t unit_id) {
+  UnitRecords out;
+  EVPROV_TRY(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
+    EVPROV_ASSIGN_OR_RETURN(out.unit, units::GetUnit(tx, unit_id));
+    if (!out.unit.work_order_id) {
+      return Status::FailedPrecondition("unit " + std::to_string(unit_id) + " has no work order");
+    }
+    EVPROV_ASSIGN_OR_RETURN(auto order, catalog::GetWorkOrder(tx, *out.unit.work_order_id));
+    EVPROV_ASSIGN_OR_RETURN(out.variant, catalog::GetVariant(tx, order.order.variant_name,
+                                                             order.order.variant_version));
+    out.environment = order.order.environment;
+    return Status::Ok();
+  }));
+  return out;
+}
+
+void Finish(const RunnerEnv& env, const units::Unit& unit, std::string_view state,
+            std::string_view step, std::string_view reason) {
+  env.progress->UnitState(unit.id, state, step);
+  if (!env.on_finished) return;
+  UnitOutcome o;
+  o.unit_id = unit.id;
+  o.hardware_id = unit.hardware_id;
+  o.state = state;
+  o.step = step;
+  o.reason = reason;
+  o.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      Clock::now() - env.progress->FirstSeen(unit.id));
+  env.on_finished(o);
+}
+
+// Fails the unit for good (journal + state) and reports it.
+void FailUnit(const RunnerEnv& env, const units::Unit& unit, std::string_view step,
+              const std::string& reason) {
+  const std::string& actor = env.services->options->actor;
+  Status s = JournalFailed(*env.services->store, unit.id, step, reason, true, actor);
+  if (!s.ok()) {
+    log::Error("pipeline.journal.failed", {{"unit", unit.id}, {"reason", s.message()}});
+  }
+  log::Warn("pipeline.unit.failed", {{"unit", unit.id}, {"step", step}, {"reason", reason}});
+  Finish(env, unit, "failed", step, reason);
+}
+
+}  // namespace
+
+asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const RunnerEnv& env) {
+  const Services& services = *env.services;
+  const std::string& actor = services.options->actor;
+  const std::int64_t unit_id = channel->unit_id();
+  for (;;) {
+    if (channel->cancelled()) break;
+    auto records = LoadUnit(*services.store, unit_id);
+    if (!records.ok()) {
+      log::Error("pipeline.unit.unreadable",
+                 {{"unit", unit_id}, {"reason", records.status().message()}});
+      break;
+    }
+    const units::Unit& unit = records->unit;
+    if (unit.state != units::UnitState::kRegistered &&
+        unit.state != units::UnitState::kProvisioning) {
+      env.progress->UnitState(unit_id, units::UnitStateName(unit.state), unit.step.value_or(""));
+      break;
+    }
+    std::optional<StepId> step_id = StepId::kAdmit;
+    if (unit.state == units::UnitState::kProvisioning && unit.step) step_id = ParseStep(*unit.step);
+    if (!step_id) {
+      FailUnit(env, unit, unit.step.value_or(""),
+               "unknown pipeline step '" + unit.step.value_or("") + "'");
+      break;
+    }
+    const Transition& t = TransitionOf(*step_id);
+    env.progress->UnitState(unit_id, "provisioning", t.name);
+    auto environment = services.environments.find(records->environment);
+    if (environment == services.environments.end()) {
+      FailUnit(env, unit, t.name,
+               std::string(t.name) +
+                   ": the station serves no validation endpoint for environment '" +
+                   records->environment + "'");
+      break;
+    }
+    StepContext ctx(services, *channel, unit_id);
+    ctx.limits = services.LimitsFor(t.name);
+    ctx.unit = unit;
+    ctx.variant = records->variant;
+    ctx.environment = &environment->second;
+
+    Status result;
+    bool parked = false;
+    Clock::time_point began;
+    std::uint64_t min_generation = 0;
+    for (int attempt = 1; attempt <= std::max(1, ctx.limits.attempts); ++attempt) {
+      std::optional<Endpoint> endpoint;
+      if (t.endpoint == StepEndpoint::kFactory) endpoint = Endpoint::kFactory;
+      const bool need_boot = t.endpoint != StepEndpoint::kValidation;
+      if (!co_await channel->WaitConnected(endpoint, need_boot, ctx.limits.timeout,
+                                           min_generation)) {
+        parked = true;
+        break;
+      }
+      const std::uint64_t generation = channel->connection().generation;
+      Status started = JournalStarted(*services.store, unit_id, t.name, attempt, actor);
+      if (!started.ok()) {
+        result = started;
+        break;
+      }
+      log::Info("pipeline.step.started",
+                {{"unit", unit_id}, {"step", t.name}, {"attempt", attempt}});
+      ctx.detail = nlohmann::json::object();
+      began = Clock::now();
+      result = co_await t.run(ctx);
+      if (result.ok() || channel->cancelled() || !IsTransient(result)) break;
+      // The connection went away under the step: try again on the next session.
+      if (result.code() != StatusCode::kDeadlineExceeded) min_generation = generation + 1;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began);
+      log::Warn("pipeline.step.retry", {{"unit", unit_id},
+                                        {"step", t.name},
+                                        {"attempt", attempt},
+                                        {"ms", static_cast<std::int64_t>(ms.count())},
+                                        {"reason", result.message()}});
+      env.progress->StepFailed(t.name, true);
+      const bool last = attempt >= ctx.limits.attempts;
+      if (!last)
+        (void)JournalFailed(*services.store, unit_id, t.name, result.message(), false, actor);
+    }
+    if (channel->cancelled()) break;  // stopping: the unit resumes at this step later
+    if (parked) {
+      log::Info("pipeline.unit.parked", {{"unit", unit_id}, {"step", t.name}});
+      break;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began);
+    if (!result.ok()) {
+      log::Warn("pipeline.step.failed", {{"unit", unit_id},
+                                         {"step", t.name},
+                                         {"ms", static_cast<std::int64_t>(ms.count())},
+                                         {"reason", result.message()}});
+      env.progress->StepFailed(t.name, false);
+      FailUnit(env, unit, t.name, result.message());
+      break;
+    }
+    ctx.detail["ms"] = ms.count();
+    std::optional<std::string_view> next;
+    if (t.next) next = TransitionOf(*t.next).name;
+    Status done = JournalDone(*services.store, unit_id, t.name, next, ctx.detail, actor);
+    if (!done.ok()) {
+      log::Error("pipeline.journal.failed", {{"unit", unit_id}, {"reason", done.message()}});
+      break;
+    }
+    log::Info("pipeline.step.done",
+              {{"unit", unit_id}, {"step", t.name}, {"ms", static_cast<std::int64_t>(ms.count())}});
+    env.progress->StepDone(t.name, ms);
+    if (!next) {
+      log::Info("pipeline.unit.ready", {{"unit", unit_id}});
+      Finish(env, unit, "ready", t.name, "");
+      break;
+    }
+  }
+  channel->running = false;
+}
+
+}  // namespace evprov::pipeline

@@ -1,0 +1,295 @@
+// The station end to end: real SQLite store, real wss on loopback, real
+// simulated chargers (sim::Unit) admitted with their bootstrap secrets.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "evprov/common/log.h"
+#include "evprov/identity/connectors.h"
+#include "evprov/pki/issuance.h"
+#include "pipeline/journal.h"
+#include "pipeline/station_fixture.h"
+#include "pki/pki_test_util.h"
+
+namespace evprov::pipeline::testing {
+namespace {
+
+std::string Chain(store::Store& store, const std::string& ca) {
+  std::string pem;
+  EXPECT_TRUE(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(pem, pki::ExportChainPem(tx, ca));
+                return Status::Ok();
+              }).ok());
+  return pem;
+}
+
+std::vector<pki::CertificateRecord> Certificates(store::Store& store, std::int64_t unit) {
+  std::vector<pki::CertificateRecord> out;
+  EXPECT_TRUE(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(out, pki::ListUnitCertificates(tx, unit));
+                return Status::Ok();
+              }).ok());
+  return out;
+}
+
+std::vector<JournalRecord> Journal(store::Store& store, std::int64_t unit) {
+  std::vector<JournalRecord> out;
+  EXPECT_TRUE(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(out, ReadJournal(tx, unit));
+                return Status::Ok();
+              }).ok());
+  return out;
+}
+
+// The factory check as the listener runs it, with the unit's bootstrap secret.
+Status FactoryAdmission(store::Store& store, const pki::StationSecret& secret, const TestUnit& u) {
+  Status result;
+  (void)store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
+    ocpp::HandshakeInfo h;
+    h.identity = u.hardware_id;
+    h.profile = ocpp::SecurityProfile::kTlsBasicAuth;
+    h.password = u.bootstrap;
+    result = AdmitFactory(tx, secret, h).status();
+    return Status::Ok();
+  });
+  return result;
+}
+
+std::vector<std::string> DoneSteps(const std::vector<JournalRecord>& journal) {
+  std::vector<std::string> out;
+  for (const auto& r : journal) {
+    if (r.event == "done") out.push_back(r.step);
+  }
+  return out;
+}
+
+class StationEndToEnd : public StationTest {
+ protected:
+  // Provisions one unit of `order` to the end and checks everything a ready unit must have.
+  void ExpectProvisioned(const std::string& order, const std::string& env,
+                         const std::string& other_env, int profile) {
+    log::ScopedCapture capture;
+    StartStation();
+    TestUnit u = Register("HW-" + order, order);
+    sim::Unit& charger = StartCharger(ChargerFor(u));
+    units::Unit done = WaitFinished(u.id);
+    ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("");
+    ASSERT_TRUE(done.serial && done.charger_id);
+
+    // The charger left the factory: new identity, environment's profile, Accepted boot.
+    ASSERT_TRUE(charger.WaitFor([](const sim::UnitSnapshot& s) { return s.provisioned; }, 10s));
+    sim::UnitSnapshot snap = charger.snapshot();
+    EXPECT_EQ(snap.identity, *done.charger_id);
+    EXPECT_EQ(snap.serial, *done.serial);
+    EXPECT_EQ(snap.security_profile, profile);
+    EXPECT_FALSE(snap.factory_mode);
+
+    // One certificate, CN = serial, verifying only against its environment's chain.
+    auto certs = Certificates(*store_, u.id);
+    ASSERT_EQ(certs.size(), 1u);
+    EXPECT_FALSE(certs[0].revoked_at.has_value());
+    EXPECT_NE(certs[0].subject.find("CN=" + *done.serial), std::string::npos) << certs[0].subject;
+    std::string held;
+    charger.Inspect([&](const sim::Charger* c) {
+      if (c != nullptr) held = c->station_certificate_chain().value_or("");
+    });
+    ASSERT_FALSE(held.empty());
+    EXPECT_EQ(pki::testing::VerifyChain(held, Chain(*store_, env + "-issuing-ca")), "");
+    EXPECT_NE(pki::testing::VerifyChain(held, Chain(*store_, other_env + "-issuing-ca")), "");
+
+    // The validation root is gone, the environment's root stays; field slot only.
+    charger.Inspect([&](const sim::Charger* c) {
+      ASSERT_NE(c, nullptr);
+      EXPECT_EQ(c->certificates().Pems(sim::CertificateUse::kCsmsRoot).size(), 1u);
+      EXPECT_EQ(c->device_model().Get("OCPPCommCtrlr", "NetworkConfigurationPriority"), "3");
+    });
+
+    // Every step journaled in order; the factory credentials are refused now.
+    EXPECT_EQ(DoneSteps(Journal(*store_, u.id)), StepNames());
+    Status again = FactoryAdmission(*store_, *secret_, u);
+    EXPECT_FALSE(again.ok());
+
+    // The configuration snapshot is on record, without the write-only password.
+    auto journal = Journal(*store_, u.id);
+    const auto& last = journal.back();
+    EXPECT_EQ(last.step, "finalize");
+    ASSERT_TRUE(last.detail.contains("configuration"));
+    EXPECT_TRUE(last.detail["configuration"].contains("SecurityCtrlr.Identity"));
+    EXPECT_FALSE(last.detail["configuration"].contains("SecurityCtrlr.BasicAuthPassword"));
+
+    // No secret in the logs or the journal.
+    EXPECT_EQ(capture.sink().Joined().find(u.bootstrap), std::string::npos);
+    for (const auto& r : journal) EXPECT_EQ(r.detail.dump().find(u.bootstrap), std::string::npos);
+
+    Progress p = station_->progress();
+    EXPECT_EQ(p.units_by_state["ready"], 1);
+    EXPECT_EQ(p.steps["validate"].done, 1);
+  }
+};
+
+TEST_F(StationEndToEnd, StagingWallboxProfile2EndsReady) {
+  ExpectProvisioned("WO-S-AC", "staging", "prodlike", 2);
+}
+
+TEST_F(StationEndToEnd, ProdlikeDc150Profile3EndsReady) {
+  ExpectProvisioned("WO-P-DC", "prodlike", "staging", 3);
+}
+
+TEST_F(StationEndToEnd, StagingDc150AndProdlikeWallboxTogether) {
+  std::vector<UnitOutcome> outcomes;
+  std::mutex mu;
+  StationOptions o = Options();
+  o.on_unit_finished = [&](const UnitOutcome& out) {
+    std::lock_guard lock(mu);
+    outcomes.push_back(out);
+  };
+  StartStation(o);
+  TestUnit a = Register("HW-SDC-1", "WO-S-DC");
+  TestUnit b = Register("HW-PAC-1", "WO-P-AC");
+  StartCharger(ChargerFor(a));
+  StartCharger(ChargerFor(b));
+  units::Unit ua = WaitFinished(a.id);
+  units::Unit ub = WaitFinished(b.id);
+  EXPECT_EQ(ua.state, units::UnitState::kReady) << ua.failure_reason.value_or("");
+  EXPECT_EQ(ub.state, units::UnitState::kReady) << ub.failure_reason.value_or("");
+  EXPECT_NE(ua.serial, ub.serial);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(outcomes.size(), 2u);
+  for (const auto& out : outcomes) EXPECT_EQ(out.state, "ready");
+}
+
+// --- faults -------------------------------------------------------------------------
+
+struct FaultCase {
+  std::string name;
+  std::vector<std::string> flags;
+  std::string state;   // "ready" | "failed"
+  std::string step;    // failed step
+  std::string reason;  // part of the failure reason
+};
+
+void PrintTo(const FaultCase& f, std::ostream* os) {
+  *os << f.name;
+}
+
+class StationFaults : public StationTest, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(StationFaults, EndsInTheDocumentedState) {
+  const FaultCase& f = GetParam();
+  StartStation();
+  TestUnit u = Register("HW-F-" + f.name, "WO-S-AC");
+  StartCharger(ChargerFor(u, f.flags));
+  units::Unit done = WaitFinished(u.id, 90s);
+  EXPECT_EQ(units::UnitStateName(done.state), f.state) << done.failure_reason.value_or("");
+  if (f.state == "failed") {
+    EXPECT_EQ(done.step.value_or(""), f.step);
+    EXPECT_NE(done.failure_reason.value_or("").find(f.reason), std::string::npos)
+        << done.failure_reason.value_or("");
+    // A failed unit is refused at the factory until reprovisioned.
+    EXPECT_FALSE(FactoryAdmission(*store_, *secret_, u).ok());
+  } else {
+    auto certs = Certificates(*store_, u.id);
+    int valid = 0;
+    for (const auto& c : certs) valid += c.revoked_at ? 0 : 1;
+    EXPECT_EQ(valid, 1);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SimulatorFlags, StationFaults,
+    ::testing::Values(FaultCase{"reject",
+                                {"reject-variable=OCPPCommCtrlr.HeartbeatInterval"},
+                                "failed",
+                                "configure",
+                                "SetVariables OCPPCommCtrlr.HeartbeatInterval was Rejected"},
+                      FaultCase{
+                          "wrongserial", {"csr-wrong-serial"}, "failed", "certificates", "csr"},
+                      FaultCase{"layout", {"mismatched-layout"}, "failed", "read_back", "layout"},
+                      FaultCase{"dropreport", {"drop-at=GetBaseReport"}, "ready", "", ""},
+                      FaultCase{"dropnetwork", {"drop-at=SetNetworkProfile"}, "ready", "", ""},
+                      FaultCase{"crashsigned", {"crash-at=CertificateSigned"}, "ready", "", ""},
+                      FaultCase{"crashvars", {"crash-at=SetVariables"}, "ready", "", ""},
+                      FaultCase{"slow", {"slow-responses=150"}, "ready", "", ""}),
+    [](const ::testing::TestParamInfo<FaultCase>& p) { return p.param.name; });
+
+// --- restart ------------------------------------------------------------------------
+
+TEST_F(StationTest, RestartMidJourneyResumesToReady) {
+  StartStation();
+  const std::uint16_t factory_port = station_->factory_port();
+  const std::uint16_t validation_port = station_->validation_port("staging");
+  TestUnit u = Register("HW-RESTART", "WO-S-AC");
+  StartCharger(ChargerFor(u));
+  // Wait until the unit is past its identities, then stop the station.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    units::Unit now = GetUnit(u.id);
+    if (now.step.value_or("") == "credentials" || now.step.value_or("") == "certificates" ||
+        now.state == units::UnitState::kReady) {
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  const std::string serial_before = GetUnit(u.id).serial.value_or("");
+  station_->Stop();
+  station_.reset();
+
+  StationOptions o = Options();
+  o.factory_port = factory_port;
+  o.validation_ports["staging"] = validation_port;
+  StartStation(o);
+  units::Unit done = WaitFinished(u.id, 90s);
+  ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("");
+  EXPECT_EQ(done.serial.value_or(""), serial_before);
+  // One valid certificate, one serial and one charger ID.
+  int valid = 0;
+  for (const auto& c : Certificates(*store_, u.id)) valid += c.revoked_at ? 0 : 1;
+  EXPECT_EQ(valid, 1);
+  std::int64_t identities = 0;
+  ASSERT_TRUE(store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(
+                    auto rows,
+                    tx.Query("SELECT COUNT(*) FROM identities WHERE unit_id = ?", {u.id}));
+                identities = rows[0].Int(0);
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(identities, 2);
+}
+
+TEST_F(StationTest, IdevidUnitOnTheProfile3FactoryListenerEndsReady) {
+  test::CertFiles manufacturer = pki_.CreateCa("manufacturer");
+  StationOptions o = Options();
+  o.manufacturer_ca_file = manufacturer.cert;
+  StartStation(o);
+  ASSERT_NE(station_->idevid_port(), 0);
+  TestUnit u = Register("HW-IDEVID-1", "WO-S-AC");
+  test::CertFiles idevid =
+      pki_.IssueClient(manufacturer, u.hardware_id, "Example Charging Systems");
+  sim::ChargerConfig c = ChargerFor(u);
+  c.bootstrap_secret.clear();
+  c.idevid_cert_file = idevid.cert;
+  c.idevid_key_file = idevid.key;
+  c.factory_endpoint = "wss://localhost:" + std::to_string(station_->idevid_port()) + "/ocpp/";
+  sim::Unit& charger = StartCharger(c);
+  units::Unit done = WaitFinished(u.id);
+  ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("");
+  auto journal = Journal(*store_, u.id);
+  ASSERT_FALSE(journal.empty());
+  // The manufacturer root was installed next to the environment's root.
+  charger.Inspect([&](const sim::Charger* ch) {
+    ASSERT_NE(ch, nullptr);
+    EXPECT_EQ(ch->certificates().Pems(sim::CertificateUse::kManufacturerRoot).size(), 1u);
+  });
+  EXPECT_EQ(charger.snapshot().security_profile, 2);  // staging
+}
+
+TEST_F(StationTest, UnknownEnvironmentIsRefusedAtStart) {
+  StationOptions o = Options();
+  o.environments = {"nowhere"};
+  Station station(o);
+  Status s = station.Start();
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s.ToString();
+}
+
+}  // namespace
+}  // namespace evprov::pipeline::testing
