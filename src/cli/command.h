@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "evprov/common/status.h"
-#include "evprov/pki/signer.h"
+#include "evprov/pki/ca.h"
 #include "evprov/store/store.h"
 
 namespace evprov::units {
@@ -89,11 +89,18 @@ void RegisterCaCommands(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
 // Added to the `unit` group: register-batch, reprovision, scrap.
 void RegisterUnitLifecycleCommands(CLI::App* unit_group, Context& ctx);
-// Default place for file-backed CA keys: "ca-keys" beside the store file.
-std::string DefaultKeyDir(const Context& ctx);
-// A CA key: the locator (file:PATH | pkcs11:...) or, if empty, a file at default_path.
-Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
-                            const pki::SecretSource& secret);
+// The key options of a CA pair (`ca init`, `ca init-station`).
+struct CaKeyArgs {
+  std::string secret, root_key, issuing_key, key_dir, algorithm = "ec-p256";
+};
+void AddCaKeyOptions(CLI::App* cmd, CaKeyArgs& args);
+// The root and issuing keys of CAs named NAME-root / NAME-issuing: the given
+// locators, or new files in --key-dir (default "ca-keys" beside the store;
+// created when a file key is used).
+Status ResolveCaKeys(const Context& ctx, const CaKeyArgs& args, const std::string& name,
+                     pki::CaKeyOptions* root, pki::CaKeyOptions* issuing);
+// A CA as a listing row.
+nlohmann::ordered_json CaRow(const pki::CaInfo& ca);
 // Added to the `ca` group: init-station, server-cert.
 void RegisterStationCaCommands(CLI::App* ca_group, Context& ctx);
 void RegisterServeCommand(CLI::App& app, Context& ctx);

@@ -12,8 +12,8 @@ namespace {
 using nlohmann::ordered_json;
 
 struct InitStationArgs {
-  std::string name = "station", organization = "evprov station", secret, root_key, issuing_key,
-              key_dir, algorithm = "ec-p256";
+  std::string name = "station", organization = "evprov station";
+  CaKeyArgs keys;
 };
 
 void AddInitStation(CLI::App* group, Context& ctx) {
@@ -23,43 +23,18 @@ void AddInitStation(CLI::App* group, Context& ctx) {
       "Create the station CA (root + issuing) for the station's TLS server certificates");
   cmd->add_option("--name", a->name, "CA names NAME-root and NAME-issuing (default station)");
   cmd->add_option("--organization", a->organization, "Subject O of the CAs");
-  cmd->add_option("--secret", a->secret,
-                  "Where the key passphrase / token PIN is: env:VAR or file:PATH")
-      ->required();
-  cmd->add_option("--root-key", a->root_key,
-                  "Root key: file:PATH or pkcs11:token=T;object=O (default: a new file)");
-  cmd->add_option("--issuing-key", a->issuing_key, "Issuing CA key, as --root-key");
-  cmd->add_option("--key-dir", a->key_dir,
-                  "Directory for new file keys (default: beside the store)");
-  cmd->add_option("--algorithm", a->algorithm, "New file keys: ec-p256 | ec-p384 | rsa-3072");
+  AddCaKeyOptions(cmd, a->keys);
   cmd->callback(Run(ctx, [&ctx, a]() -> Status {
     EVPROV_TRY(RequireActor(ctx));
-    EVPROV_ASSIGN_OR_RETURN(auto secret, pki::SecretSource::Parse(a->secret));
-    EVPROV_ASSIGN_OR_RETURN(auto algorithm, pki::ParseKeyAlgorithm(a->algorithm));
-    std::string dir = a->key_dir.empty() ? DefaultKeyDir(ctx) : a->key_dir;
     pki::StationCaOptions options;
     options.name = a->name;
     options.organization = a->organization;
-    EVPROV_ASSIGN_OR_RETURN(options.root.key,
-                            KeyFor(a->root_key, dir + "/" + a->name + "-root.key.pem", secret));
-    EVPROV_ASSIGN_OR_RETURN(
-        options.issuing.key,
-        KeyFor(a->issuing_key, dir + "/" + a->name + "-issuing.key.pem", secret));
-    options.root.algorithm = options.issuing.algorithm = algorithm;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status::InvalidArgument("--key-dir: " + dir + ": " + ec.message());
+    EVPROV_TRY(ResolveCaKeys(ctx, a->keys, a->name, &options.root, &options.issuing));
     EVPROV_ASSIGN_OR_RETURN(
         auto out,
         FetchJson(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Result<ordered_json> {
           EVPROV_ASSIGN_OR_RETURN(auto cas, pki::InitStationCa(tx, options, ctx.actor));
-          return RowsOf(cas, [](const pki::CaInfo& ca) {
-            return ordered_json{{"name", ca.name},
-                                {"role", pki::CaRoleName(ca.role)},
-                                {"backend", pki::KeyBackendName(ca.backend)},
-                                {"key", ca.key_locator},
-                                {"not_after", ca.not_after}};
-          });
+          return RowsOf(cas, CaRow);
         }));
     PrintListing(ctx, {"name", "role", "backend", "key", "not_after"}, out);
     return Status::Ok();

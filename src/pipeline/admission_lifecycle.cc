@@ -5,6 +5,7 @@
 
 #include "evprov/audit/audit.h"
 #include "evprov/common/log.h"
+#include "evprov/common/time.h"
 #include "evprov/pipeline/admission.h"
 #include "evprov/pki/issuance.h"
 
@@ -53,6 +54,12 @@ Result<Reprovisioned> ReprovisionUnit(store::Transaction& tx, const pki::Station
                            {"bootstrap_reissued", had_bootstrap}};
   EVPROV_TRY(audit::Append(tx, actor, "unit.reprovision", "unit/" + std::to_string(unit_id),
                            detail.dump()));
+  // The journal keeps the earlier provisioning's records; this one marks where
+  // it was cut off (event "reprovision", at the step the unit was in).
+  EVPROV_TRY(tx.Exec("INSERT INTO unit_journal(unit_id, step, event, detail, at) "
+                     "VALUES (?, ?, 'reprovision', ?, ?)",
+                     {unit_id, unit.step.value_or(""), detail.dump(), NowUtc(true)})
+                 .status());
   log::Info("unit.reprovisioned",
             {{"unit_id", unit_id}, {"revoked_certificates", out.revoked_certificates}});
   return out;

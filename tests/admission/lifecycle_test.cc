@@ -76,6 +76,15 @@ TEST_F(LifecycleTest, ReprovisionRevokesClearsAndReissues) {
             StatusCode::kUnauthenticated);
   EXPECT_TRUE(Admit(true, Basic("HW-1", fresh)).ok());
   EXPECT_EQ(Admit(true, Basic("HW-1", bootstrap_)).status().code(), StatusCode::kUnauthenticated);
+  Status journaled = Write([&](store::Transaction& tx) -> Status {
+    EVPROV_ASSIGN_OR_RETURN(
+        auto rows, tx.Query("SELECT step FROM unit_journal WHERE unit_id = ? AND event = ?",
+                            {id, "reprovision"}));
+    if (rows.size() != 1) return Status::Internal("want one reprovision record");
+    return rows[0].Text(0) == "identify" ? Status::Ok()
+                                         : Status::Internal("step " + rows[0].Text(0));
+  });
+  EXPECT_TRUE(journaled.ok()) << journaled.ToString();
   auto entries = AuditEntries("unit.reprovision");
   ASSERT_EQ(entries.size(), 1U);
   EXPECT_NE(entries[0].detail.find("bad relay"), std::string::npos);

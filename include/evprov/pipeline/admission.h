@@ -125,10 +125,11 @@ struct Reprovisioned {
 
 // Starts a unit's provisioning over: revokes its certificates (superseded),
 // removes its password hash, moves it to registered (step cleared; the
-// pipeline's journal rows stay) and reissues its bootstrap secret if it had
-// one; audited as `unit.reprovision` with the reason. The unit keeps its
-// serial and charger ID. A registered unit only gets its new bootstrap secret.
-// kFailedPrecondition for a scrapped unit. REQUIRES: write transaction.
+// pipeline's journal rows stay and a `reprovision` record is appended) and
+// reissues its bootstrap secret if it had one; audited as `unit.reprovision`
+// with the reason. The unit keeps its serial and charger ID. A registered
+// unit only gets its new bootstrap secret. kFailedPrecondition for a
+// scrapped unit. REQUIRES: write transaction.
 Result<Reprovisioned> ReprovisionUnit(store::Transaction& tx, const pki::StationSecret& secret,
                                       std::int64_t unit_id, std::string_view reason,
                                       std::string_view actor);
