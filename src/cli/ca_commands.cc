@@ -1,4 +1,4 @@
-// evprov ca init|show|crl
+// evprov ca init|show|crl (init-station, server-cert: station_ca_commands.cc)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,81 +13,25 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json CaRow(const pki::CaInfo& ca) {
-  return {{"name", ca.name},
-          {"environment", ca.environment},
-          {"kind", ca.environment_kind},
-          {"role", pki::CaRoleName(ca.role)},
-          {"parent", ca.parent.empty() ? ordered_json() : ordered_json(ca.parent)},
-          {"backend", pki::KeyBackendName(ca.backend)},
-          {"key", ca.key_locator},
-          {"secret", ca.secret_source},
-          {"subject", ca.subject},
-          {"serial", ca.serial_hex},
-          {"not_before", ca.not_before},
-          {"not_after", ca.not_after}};
-}
-
-// Default place for file-backed CA keys: "ca-keys" beside the store file.
-std::string DefaultKeyDir(const Context& ctx) {
-  std::string path = ctx.store_url;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  auto parent = std::filesystem::path(path).parent_path();
-  return (parent.empty() ? std::filesystem::path(".") : parent).append("ca-keys").string();
-}
-
 struct InitArgs {
-  std::string env, secret, root_key, issuing_key, key_dir, algorithm = "ec-p256";
+  std::string env;
+  CaKeyArgs keys;
   int leaf_days = 0;
 };
-
-Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
-                            const pki::SecretSource& secret) {
-  pki::KeySpec spec;
-  if (locator.empty()) {
-    spec.path = default_path;
-  } else {
-    EVPROV_ASSIGN_OR_RETURN(spec, pki::KeySpec::ParseLocator(locator));
-  }
-  spec.secret = secret;
-  return spec;
-}
 
 void AddInit(CLI::App* group, Context& ctx) {
   auto a = std::make_shared<InitArgs>();
   auto* init = group->add_subcommand(
       "init", "Create the root and issuing CA of an environment (file keys or an HSM)");
   init->add_option("--env", a->env, "Environment name")->required();
-  init->add_option("--secret", a->secret,
-                   "Where the key passphrase / token PIN is: env:VAR or file:PATH")
-      ->required();
-  init->add_option("--root-key", a->root_key,
-                   "Root key: file:PATH or pkcs11:token=T;object=O (default: a new file)");
-  init->add_option("--issuing-key", a->issuing_key, "Issuing CA key, as --root-key");
-  init->add_option("--key-dir", a->key_dir,
-                   "Directory for new file keys (default: beside the store)");
-  init->add_option("--algorithm", a->algorithm, "New file keys: ec-p256 | ec-p384 | rsa-3072");
+  AddCaKeyOptions(init, a->keys);
   init->add_option("--leaf-days", a->leaf_days, "Validity of charger certificates in days")
       ->check(CLI::Range(1, 36500));
   init->callback(Run(ctx, [&ctx, a]() -> Status {
     EVPROV_TRY(RequireActor(ctx));
-    EVPROV_ASSIGN_OR_RETURN(auto secret, pki::SecretSource::Parse(a->secret));
-    EVPROV_ASSIGN_OR_RETURN(auto algorithm, pki::ParseKeyAlgorithm(a->algorithm));
-    std::string dir = a->key_dir.empty() ? DefaultKeyDir(ctx) : a->key_dir;
     pki::CaInitOptions options;
-    EVPROV_ASSIGN_OR_RETURN(options.root.key,
-                            KeyFor(a->root_key, dir + "/" + a->env + "-root.key.pem", secret));
-    EVPROV_ASSIGN_OR_RETURN(
-        options.issuing.key,
-        KeyFor(a->issuing_key, dir + "/" + a->env + "-issuing.key.pem", secret));
-    options.root.algorithm = options.issuing.algorithm = algorithm;
+    EVPROV_TRY(ResolveCaKeys(ctx, a->keys, a->env, &options.root, &options.issuing));
     if (a->leaf_days > 0) options.leaf_validity_days = a->leaf_days;
-    if (options.root.key.backend == pki::KeyBackend::kFile ||
-        options.issuing.key.backend == pki::KeyBackend::kFile) {
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      if (ec) return Status::InvalidArgument("--key-dir: " + dir + ": " + ec.message());
-    }
     EVPROV_ASSIGN_OR_RETURN(
         auto out,
         FetchJson(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Result<ordered_json> {
@@ -162,7 +106,72 @@ void AddCrl(CLI::App* group, Context& ctx) {
   }));
 }
 
+std::string DefaultKeyDir(const Context& ctx) {
+  std::string path = ctx.store_url;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  auto parent = std::filesystem::path(path).parent_path();
+  return (parent.empty() ? std::filesystem::path(".") : parent).append("ca-keys").string();
+}
+
+Result<pki::KeySpec> KeyFor(const std::string& locator, const std::string& default_path,
+                            const pki::SecretSource& secret) {
+  pki::KeySpec spec;
+  if (locator.empty()) {
+    spec.path = default_path;
+  } else {
+    EVPROV_ASSIGN_OR_RETURN(spec, pki::KeySpec::ParseLocator(locator));
+  }
+  spec.secret = secret;
+  return spec;
+}
+
 }  // namespace
+
+ordered_json CaRow(const pki::CaInfo& ca) {
+  return {{"name", ca.name},
+          {"environment", ca.environment},
+          {"kind", ca.environment_kind},
+          {"role", pki::CaRoleName(ca.role)},
+          {"parent", ca.parent.empty() ? ordered_json() : ordered_json(ca.parent)},
+          {"backend", pki::KeyBackendName(ca.backend)},
+          {"key", ca.key_locator},
+          {"secret", ca.secret_source},
+          {"subject", ca.subject},
+          {"serial", ca.serial_hex},
+          {"not_before", ca.not_before},
+          {"not_after", ca.not_after}};
+}
+
+void AddCaKeyOptions(CLI::App* cmd, CaKeyArgs& args) {
+  cmd->add_option("--secret", args.secret,
+                  "Where the key passphrase / token PIN is: env:VAR or file:PATH")
+      ->required();
+  cmd->add_option("--root-key", args.root_key,
+                  "Root key: file:PATH or pkcs11:token=T;object=O (default: a new file)");
+  cmd->add_option("--issuing-key", args.issuing_key, "Issuing CA key, as --root-key");
+  cmd->add_option("--key-dir", args.key_dir,
+                  "Directory for new file keys (default: beside the store)");
+  cmd->add_option("--algorithm", args.algorithm, "New file keys: ec-p256 | ec-p384 | rsa-3072");
+}
+
+Status ResolveCaKeys(const Context& ctx, const CaKeyArgs& args, const std::string& name,
+                     pki::CaKeyOptions* root, pki::CaKeyOptions* issuing) {
+  EVPROV_ASSIGN_OR_RETURN(auto secret, pki::SecretSource::Parse(args.secret));
+  EVPROV_ASSIGN_OR_RETURN(auto algorithm, pki::ParseKeyAlgorithm(args.algorithm));
+  std::string dir = args.key_dir.empty() ? DefaultKeyDir(ctx) : args.key_dir;
+  EVPROV_ASSIGN_OR_RETURN(root->key,
+                          KeyFor(args.root_key, dir + "/" + name + "-root.key.pem", secret));
+  EVPROV_ASSIGN_OR_RETURN(issuing->key,
+                          KeyFor(args.issuing_key, dir + "/" + name + "-issuing.key.pem", secret));
+  root->algorithm = issuing->algorithm = algorithm;
+  if (root->key.backend == pki::KeyBackend::kFile ||
+      issuing->key.backend == pki::KeyBackend::kFile) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::InvalidArgument("--key-dir: " + dir + ": " + ec.message());
+  }
+  return Status::Ok();
+}
 
 void RegisterCaCommands(CLI::App& app, Context& ctx) {
   auto* group =
@@ -171,6 +180,7 @@ void RegisterCaCommands(CLI::App& app, Context& ctx) {
   AddInit(group, ctx);
   AddShow(group, ctx);
   AddCrl(group, ctx);
+  RegisterStationCaCommands(group, ctx);
 }
 
 }  // namespace evprov::cli

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "evprov/common/status.h"
+#include "evprov/pki/ca.h"
 #include "evprov/store/store.h"
 
 namespace evprov::units {
@@ -77,11 +78,29 @@ void PrintObject(const Context& ctx, const nlohmann::ordered_json& object);
 
 // A unit as a listing row (shared by `unit list|show` and `demo`).
 nlohmann::ordered_json UnitRow(const units::Unit& u);
+// A unit by hardware ID, or by its numeric id.
+Result<units::Unit> FindUnit(store::Transaction& tx, const std::string& key);
 
 void RegisterStoreCommands(CLI::App& app, Context& ctx);
 void RegisterCatalogCommands(CLI::App& app, Context& ctx);
 void RegisterUnitCommands(CLI::App& app, Context& ctx);
 void RegisterCaCommands(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
+// Added to the `unit` group: register-batch, reprovision, scrap.
+void RegisterUnitLifecycleCommands(CLI::App* unit_group, Context& ctx);
+// The key options of a CA pair (`ca init`, `ca init-station`).
+struct CaKeyArgs {
+  std::string secret, root_key, issuing_key, key_dir, algorithm = "ec-p256";
+};
+void AddCaKeyOptions(CLI::App* cmd, CaKeyArgs& args);
+// The root and issuing keys of CAs named NAME-root / NAME-issuing: the given
+// locators, or new files in --key-dir (default "ca-keys" beside the store;
+// created when a file key is used).
+Status ResolveCaKeys(const Context& ctx, const CaKeyArgs& args, const std::string& name,
+                     pki::CaKeyOptions* root, pki::CaKeyOptions* issuing);
+// A CA as a listing row.
+nlohmann::ordered_json CaRow(const pki::CaInfo& ca);
+// Added to the `ca` group: init-station, server-cert.
+void RegisterStationCaCommands(CLI::App* ca_group, Context& ctx);
 
 }  // namespace evprov::cli

@@ -1,5 +1,8 @@
-// evprov unit register|list|show
+// evprov unit register|list|show|revoke (reprovision, scrap, register-batch:
+// unit_lifecycle_commands.cc)
 #include "cli/command.h"
+#include "cli/secret_files.h"
+#include "evprov/pipeline/admission.h"
 #include "evprov/pki/issuance.h"
 #include "evprov/units/units.h"
 
@@ -10,15 +13,6 @@ using nlohmann::ordered_json;
 
 ordered_json Opt(const std::optional<std::string>& v) {
   return v ? ordered_json(*v) : ordered_json();
-}
-
-// A unit by hardware ID, or by its numeric id.
-Result<units::Unit> FindUnit(store::Transaction& tx, const std::string& key) {
-  auto by_hw = units::GetUnitByHardwareId(tx, key);
-  bool numeric =
-      !key.empty() && key.size() < 18 && key.find_first_not_of("0123456789") == std::string::npos;
-  if (by_hw.ok() || by_hw.status().code() != StatusCode::kNotFound || !numeric) return by_hw;
-  return units::GetUnit(tx, std::stoll(key));
 }
 
 ordered_json CertificateRow(const pki::CertificateRecord& c) {
@@ -41,6 +35,14 @@ Result<pki::RevocationReason> ParseRevocationReason(const std::string& name) {
 }
 
 }  // namespace
+
+Result<units::Unit> FindUnit(store::Transaction& tx, const std::string& key) {
+  auto by_hw = units::GetUnitByHardwareId(tx, key);
+  bool numeric =
+      !key.empty() && key.size() < 18 && key.find_first_not_of("0123456789") == std::string::npos;
+  if (by_hw.ok() || by_hw.status().code() != StatusCode::kNotFound || !numeric) return by_hw;
+  return units::GetUnit(tx, std::stoll(key));
+}
 
 ordered_json UnitRow(const units::Unit& u) {
   return {{"id", u.id},
@@ -72,20 +74,33 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
   add->add_option("--revision", reg->revision, "Hardware revision")->required();
   add->add_option("--serial", reg->serial, "Serial number from the MES (else allocated later)");
   add->add_option("--order", reg->order, "Work order id");
-  add->callback(Run(ctx, [&ctx, reg]() -> Status {
+  auto boot = std::make_shared<BootstrapDelivery>();
+  AddBootstrapOptions(add, *boot);
+  add->callback(Run(ctx, [&ctx, reg, boot]() -> Status {
     EVPROV_TRY(RequireActor(ctx));
     units::NewUnit unit;
     unit.hardware_id = reg->hardware_id;
     unit.hardware_revision = reg->revision;
     if (!reg->serial.empty()) unit.serial = reg->serial;
     if (!reg->order.empty()) unit.work_order_id = reg->order;
+    std::shared_ptr<const pki::StationSecret> secret;
+    if (boot->wanted()) {
+      EVPROV_ASSIGN_OR_RETURN(secret, OpenStationSecret(ctx, boot->station_secret));
+    }
+    EVPROV_ASSIGN_OR_RETURN(auto file, OpenDeliveryFile(*boot));
+    pki::SecretString bootstrap;
     EVPROV_ASSIGN_OR_RETURN(
         auto out,
         FetchJson(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Result<ordered_json> {
           EVPROV_ASSIGN_OR_RETURN(auto id, units::RegisterUnit(tx, unit, ctx.actor));
+          if (secret) {
+            EVPROV_ASSIGN_OR_RETURN(bootstrap,
+                                    pipeline::IssueBootstrapSecret(tx, *secret, id, ctx.actor));
+          }
           EVPROV_ASSIGN_OR_RETURN(auto u, units::GetUnit(tx, id));
           return UnitRow(u);
         }));
+    if (secret) EVPROV_TRY(Deliver(*boot, std::move(file), bootstrap, out));
     PrintObject(ctx, out);
     return Status::Ok();
   }));
@@ -158,6 +173,8 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
     PrintObject(ctx, out);
     return Status::Ok();
   }));
+
+  RegisterUnitLifecycleCommands(group, ctx);
 }
 
 }  // namespace evprov::cli

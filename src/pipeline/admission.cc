@@ -78,33 +78,21 @@ std::string Lower(std::string text) {
   return text;
 }
 
-// The state refusal for the factory endpoint, or nullopt when admissible.
-std::optional<Refusal> FactoryStateRefusal(UnitState state) {
-  switch (state) {
-    case UnitState::kRegistered:
-    case UnitState::kProvisioning:
-      return std::nullopt;
-    case UnitState::kReady:
-      return Refusal{StatusCode::kFailedPrecondition, "unit_ready",
-                     "the unit is ready; `evprov unit reprovision` to provision it again"};
-    case UnitState::kFailed:
-      return Refusal{StatusCode::kFailedPrecondition, "unit_failed",
-                     "the unit failed; it needs `evprov unit reprovision`"};
-    case UnitState::kScrapped:
-      return Refusal{StatusCode::kFailedPrecondition, "unit_scrapped",
-                     "the unit is scrapped for good"};
-  }
-  return Refusal{StatusCode::kInternal, "unit_state", "unknown unit state"};
-}
-
-std::optional<Refusal> ValidationStateRefusal(UnitState state) {
+// The state refusal at an endpoint, or nullopt when the state is admissible:
+// factory takes registered/provisioning, validation provisioning/ready.
+std::optional<Refusal> StateRefusal(Endpoint endpoint, UnitState state) {
+  bool factory = endpoint == Endpoint::kFactory;
   switch (state) {
     case UnitState::kProvisioning:
-    case UnitState::kReady:
       return std::nullopt;
     case UnitState::kRegistered:
+      if (factory) return std::nullopt;
       return Refusal{StatusCode::kFailedPrecondition, "unit_registered",
                      "the unit has not been provisioned"};
+    case UnitState::kReady:
+      if (!factory) return std::nullopt;
+      return Refusal{StatusCode::kFailedPrecondition, "unit_ready",
+                     "the unit is ready; `evprov unit reprovision` to provision it again"};
     case UnitState::kFailed:
       return Refusal{StatusCode::kFailedPrecondition, "unit_failed",
                      "the unit failed; it needs `evprov unit reprovision`"};
@@ -180,9 +168,9 @@ Result<std::optional<Refusal>> CheckUnitCertificate(store::Transaction& tx, cons
         Refusal{StatusCode::kUnauthenticated, "certificate_not_current",
                 "the client certificate is not the unit's current certificate"});
   }
-  if (!unit.serial) {
-    return std::optional<Refusal>(
-        Refusal{StatusCode::kFailedPrecondition, "no_serial", "the unit has no serial"});
+  if (!unit.serial || handshake.peer_certificate->subject_cn != *unit.serial) {
+    return std::optional<Refusal>(Refusal{StatusCode::kUnauthenticated, "certificate_cn_not_serial",
+                                          "the client certificate CN is not the unit's serial"});
   }
   return std::optional<Refusal>();
 }
@@ -199,7 +187,7 @@ Result<Admission> AdmitFactory(store::Transaction& tx, const pki::StationSecret&
                   {StatusCode::kNotFound, "unknown_hardware_id", "no unit has this hardware ID"});
   }
   const units::Unit& unit = *found;
-  if (auto refusal = FactoryStateRefusal(unit.state)) {
+  if (auto refusal = StateRefusal(kEndpoint, unit.state)) {
     return Refuse(tx, kEndpoint, handshake, unit.id, *refusal);
   }
   AdmissionMethod method = AdmissionMethod::kBootstrapSecret;
@@ -234,7 +222,7 @@ Result<Admission> AdmitValidation(store::Transaction& tx, const pki::StationSecr
                   {StatusCode::kNotFound, "unknown_charger_id", "no unit has this charger ID"});
   }
   EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, ids[0].Int(0)));
-  if (auto refusal = ValidationStateRefusal(unit.state)) {
+  if (auto refusal = StateRefusal(kEndpoint, unit.state)) {
     return Refuse(tx, kEndpoint, handshake, unit.id, *refusal);
   }
   AdmissionMethod method = AdmissionMethod::kPassword;

@@ -30,7 +30,7 @@ constexpr std::array<UnitState, 5> kAllStates = {UnitState::kRegistered, UnitSta
                                                  UnitState::kScrapped};
 
 // The state machine, as data: each allowed move from -> to.
-constexpr std::array<std::pair<UnitState, UnitState>, 12> kTransitions = {{
+constexpr std::array<std::pair<UnitState, UnitState>, 15> kTransitions = {{
     {UnitState::kRegistered, UnitState::kProvisioning},
     {UnitState::kRegistered, UnitState::kFailed},
     {UnitState::kRegistered, UnitState::kScrapped},
@@ -43,6 +43,10 @@ constexpr std::array<std::pair<UnitState, UnitState>, 12> kTransitions = {{
     {UnitState::kFailed, UnitState::kProvisioning},  // resume or reprovision
     {UnitState::kFailed, UnitState::kScrapped},
     {UnitState::kFailed, UnitState::kFailed},  // a later failure replaces the reason
+    // `evprov unit reprovision`: credentials revoked, the journey starts over.
+    {UnitState::kProvisioning, UnitState::kRegistered},
+    {UnitState::kReady, UnitState::kRegistered},
+    {UnitState::kFailed, UnitState::kRegistered},
 }};
 
 Result<Unit> UnitFromRow(const store::Row& row) {
@@ -259,7 +263,9 @@ Status SetState(store::Transaction& tx, std::int64_t unit_id, UnitState state,
     return Status::InvalidArgument("unit.reason: required when the state is " +
                                    std::string(UnitStateName(state)));
   }
+  // A registered unit has no step (reprovision starts the journey over).
   std::optional<std::string> new_step = step.empty() ? unit.step : std::string(step);
+  if (state == UnitState::kRegistered) new_step.reset();
   std::optional<std::string> new_reason;
   if (keeps_reason) new_reason = std::string(reason);
   EVPROV_TRY(tx.Exec("UPDATE units SET state = ?, step = ?, failure_reason = ?, updated_at = ? "

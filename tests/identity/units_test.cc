@@ -233,7 +233,12 @@ TEST_F(UnitsTest, TransitionTableIsClosedOverScrapped) {
   const UnitState all[] = {UnitState::kRegistered, UnitState::kProvisioning, UnitState::kReady,
                            UnitState::kFailed, UnitState::kScrapped};
   for (UnitState to : all) EXPECT_FALSE(IsAllowedTransition(UnitState::kScrapped, to));
-  for (UnitState from : all) EXPECT_FALSE(IsAllowedTransition(from, UnitState::kRegistered));
+  // Back to registered only by reprovision, from a unit that left it.
+  EXPECT_FALSE(IsAllowedTransition(UnitState::kRegistered, UnitState::kRegistered));
+  EXPECT_FALSE(IsAllowedTransition(UnitState::kScrapped, UnitState::kRegistered));
+  for (UnitState from : {UnitState::kProvisioning, UnitState::kReady, UnitState::kFailed}) {
+    EXPECT_TRUE(IsAllowedTransition(from, UnitState::kRegistered));
+  }
   EXPECT_TRUE(IsAllowedTransition(UnitState::kReady, UnitState::kProvisioning));
   EXPECT_FALSE(IsAllowedTransition(UnitState::kRegistered, UnitState::kReady));
 }

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -41,7 +42,7 @@ struct StationOptions {
   std::vector<std::string> boot_statuses = {"Accepted"};
   int boot_interval = 300;
   int threads = 1;
-  bool record = true;  // off for big fleets
+  bool record = true;  // false: payloads are not kept (big fleets)
 };
 
 class TestStation {
@@ -101,11 +102,12 @@ class TestStation {
   // Waits until at least n messages of action were received (bounded).
   bool WaitFor(const std::string& action, std::size_t n, std::chrono::milliseconds timeout = 10s) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] {
-      std::size_t count = 0;
-      for (const auto& r : received_) count += r.action == action ? 1 : 0;
-      return count >= n;
-    });
+    return cv_.wait_for(lock, timeout, [&] { return counts_[action] >= n; });
+  }
+  std::size_t count(const std::string& action) const {
+    std::lock_guard lock(mu_);
+    auto it = counts_.find(action);
+    return it == counts_.end() ? 0 : it->second;
   }
   std::size_t boots() const {
     std::lock_guard lock(mu_);
@@ -117,10 +119,10 @@ class TestStation {
 
  private:
   void Record(Received r) {
-    if (!options_.record && r.action != "BootNotification") return;
     {
       std::lock_guard lock(mu_);
-      received_.push_back(std::move(r));
+      ++counts_[r.action];
+      if (options_.record) received_.push_back(std::move(r));
     }
     cv_.notify_all();
   }
@@ -173,6 +175,7 @@ class TestStation {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Received> received_;
+  std::map<std::string, std::size_t> counts_;
   std::size_t boot_index_ = 0;
 };
 

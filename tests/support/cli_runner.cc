@@ -8,7 +8,12 @@
 namespace evprov::test {
 
 CliRun RunCli(const std::vector<std::string>& args) {
-  std::vector<std::string> storage = {"evprov"};
+  return RunMain(&cli::Main, "evprov", args);
+}
+
+CliRun RunMain(int (*main_fn)(int, char**), const std::string& program,
+               const std::vector<std::string>& args) {
+  std::vector<std::string> storage = {program};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : storage) argv.push_back(a.data());
@@ -18,7 +23,7 @@ CliRun RunCli(const std::vector<std::string>& args) {
   std::streambuf* old_out = std::cout.rdbuf(out.rdbuf());
   std::streambuf* old_err = std::cerr.rdbuf(err.rdbuf());
   CliRun run;
-  run.exit_code = cli::Main(static_cast<int>(storage.size()), argv.data());
+  run.exit_code = main_fn(static_cast<int>(storage.size()), argv.data());
   std::cout.rdbuf(old_out);
   std::cerr.rdbuf(old_err);
   run.out = out.str();

@@ -15,4 +15,8 @@ struct CliRun {
 // Calls cli::Main with "evprov" followed by args.
 CliRun RunCli(const std::vector<std::string>& args);
 
+// Calls main_fn with program followed by args, capturing std::cout/std::cerr.
+CliRun RunMain(int (*main_fn)(int, char**), const std::string& program,
+               const std::vector<std::string>& args);
+
 }  // namespace evprov::test

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -111,6 +112,33 @@ ocpp::Authenticator MakeFactoryAuthenticator(store::Store& store,
                                              std::shared_ptr<const pki::StationSecret> secret);
 ocpp::Authenticator MakeValidationAuthenticator(store::Store& store,
                                                 std::shared_ptr<const pki::StationSecret> secret);
+
+// --- reprovision and scrap (`evprov unit reprovision|scrap`) ------------------
+
+struct Reprovisioned {
+  int revoked_certificates = 0;  // revoked as superseded
+  bool password_removed = false;
+  // A new bootstrap secret, issued when the unit had one (it was admitted, or
+  // meant to be, by bootstrap secret rather than IDevID).
+  std::optional<pki::SecretString> bootstrap_secret;
+};
+
+// Starts a unit's provisioning over: revokes its certificates (superseded),
+// removes its password hash, moves it to registered (step cleared; the
+// pipeline's journal rows stay) and reissues its bootstrap secret if it had
+// one; audited as `unit.reprovision` with the reason. The unit keeps its
+// serial and charger ID. A registered unit only gets its new bootstrap secret.
+// kFailedPrecondition for a scrapped unit. REQUIRES: write transaction.
+Result<Reprovisioned> ReprovisionUnit(store::Transaction& tx, const pki::StationSecret& secret,
+                                      std::int64_t unit_id, std::string_view reason,
+                                      std::string_view actor);
+
+// Retires a unit for good: revokes its certificates (cessation_of_operation),
+// consumes its bootstrap secret, removes its password hash, state scrapped
+// (terminal) with the reason; audited. Returns how many certificates were
+// revoked. kInvalidArgument without a reason; kFailedPrecondition if scrapped.
+Result<int> ScrapUnit(store::Transaction& tx, std::int64_t unit_id, std::string_view reason,
+                      std::string_view actor);
 
 // The Admission a session was admitted with: SessionInfo::context as set by
 // the adapters above (REQUIRES: no other kind of context); nullptr for none.
