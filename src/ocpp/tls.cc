@@ -31,8 +31,18 @@ std::string LastOpenSslError() {
   return buf.data();
 }
 
-Result<std::shared_ptr<ssl::context>> BaseContext(ssl::context::method method) {
-  auto ctx = std::make_shared<ssl::context>(method);
+Result<std::shared_ptr<ssl::context>> BaseContext(ssl::context::method method,
+                                                  OSSL_LIB_CTX* library = nullptr) {
+  std::shared_ptr<ssl::context> ctx;
+  if (library != nullptr) {
+    SSL_CTX* made = SSL_CTX_new_ex(
+        library, nullptr, method == ssl::context::tls_client ? TLS_client_method() : TLS_method());
+    if (made == nullptr)
+      return Status::Internal("tls: cannot make a context: " + LastOpenSslError());
+    ctx = std::make_shared<ssl::context>(made);  // takes ownership
+  } else {
+    ctx = std::make_shared<ssl::context>(method);
+  }
   SSL_CTX* native = ctx->native_handle();
   if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
       SSL_CTX_set_cipher_list(native, kOcppTls12Ciphers) != 1) {
@@ -147,7 +157,9 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
 
 Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const ClientOptions& options) {
   const TlsFiles& tls = options.tls;
-  EVPROV_ASSIGN_OR_RETURN(auto ctx, BaseContext(ssl::context::tls_client));
+  EVPROV_ASSIGN_OR_RETURN(auto ctx,
+                          BaseContext(ssl::context::tls_client,
+                                      static_cast<OSSL_LIB_CTX*>(options.openssl_library_context)));
   SSL_CTX* native = ctx->native_handle();
   if (tls.ca_file.empty() && options.ca_pem.empty()) {
     return Status::InvalidArgument("tls.ca_file: required (or ca_pem)");

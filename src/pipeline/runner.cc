@@ -64,9 +64,20 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
   const Services& services = *env.services;
   const std::string& actor = services.options->actor;
   const std::int64_t unit_id = channel->unit_id();
-  for (;;) {
+  // The work order and its variant do not change while the unit runs: read
+  // them once; the unit's own record is read again before every step.
+  auto records = LoadUnit(*services.store, unit_id);
+  for (bool first = true;; first = false) {
     if (channel->cancelled()) break;
-    auto records = LoadUnit(*services.store, unit_id);
+    if (!first && records.ok()) {
+      records->unit = {};
+      Status reread =
+          store::InTransaction(*services.store, store::TxMode::kRead, [&](store::Transaction& tx) {
+            EVPROV_ASSIGN_OR_RETURN(records->unit, units::GetUnit(tx, unit_id));
+            return Status::Ok();
+          });
+      if (!reread.ok()) records = reread;
+    }
     if (!records.ok()) {
       log::Error("pipeline.unit.unreadable",
                  {{"unit", unit_id}, {"reason", records.status().message()}});

@@ -42,6 +42,7 @@ std::optional<StepId> ParseStep(std::string_view name) {
 const std::vector<std::string>& StepNames() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> out;
+    out.reserve(kTable.size());
     for (const auto& t : kTable) out.emplace_back(t.name);
     return out;
   }();

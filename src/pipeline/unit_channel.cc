@@ -5,6 +5,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 namespace evprov::pipeline {
+namespace {
+
+// Events a unit keeps for its runner (a full report of a big charger is ~10 parts).
+constexpr std::size_t kMaxQueuedEvents = 256;
+
+}  // namespace
 
 std::string_view EndpointName(Endpoint e) {
   switch (e) {
@@ -16,7 +22,7 @@ std::string_view EndpointName(Endpoint e) {
   return "unknown";
 }
 
-UnitChannel::UnitChannel(std::int64_t unit_id, asio::any_io_executor executor)
+UnitChannel::UnitChannel(std::int64_t unit_id, const asio::any_io_executor& executor)
     : unit_id_(unit_id), strand_(asio::make_strand(executor)), timer_(strand_) {}
 
 void UnitChannel::Post(Event event, std::function<void()> after) {
@@ -25,6 +31,11 @@ void UnitChannel::Post(Event event, std::function<void()> after) {
     self->Apply(event);
     if (event.kind != EventKind::kConnected && event.kind != EventKind::kDisconnected) {
       self->events_.push_back(std::move(event));
+      // Nobody waits for old messages forever: keep the newest.
+      while (self->events_.size() > kMaxQueuedEvents) {
+        if (self->events_.front().reply) self->events_.front().reply->Ok({{"status", "Rejected"}});
+        self->events_.pop_front();
+      }
     }
     self->timer_.cancel();
     if (after) after();

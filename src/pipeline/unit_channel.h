@@ -76,7 +76,7 @@ struct Connection {
 class UnitChannel : public std::enable_shared_from_this<UnitChannel> {
  public:
   using Strand = asio::strand<asio::any_io_executor>;
-  UnitChannel(std::int64_t unit_id, asio::any_io_executor executor);
+  UnitChannel(std::int64_t unit_id, const asio::any_io_executor& executor);
 
   std::int64_t unit_id() const { return unit_id_; }
   const Strand& strand() const { return strand_; }

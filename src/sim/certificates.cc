@@ -132,6 +132,10 @@ Status UsePrivateKey(void* ssl_ctx, std::string_view key_pem) {
   return Status::Ok();
 }
 
+void* TpmLibraryContext() {
+  return Tpm().ctx;
+}
+
 std::string_view CertificateUseName(CertificateUse use) {
   switch (use) {
     case CertificateUse::kCsmsRoot:

@@ -205,6 +205,9 @@ INSTANTIATE_TEST_SUITE_P(
                       FaultCase{
                           "wrongserial", {"csr-wrong-serial"}, "failed", "certificates", "csr"},
                       FaultCase{"layout", {"mismatched-layout"}, "failed", "read_back", "layout"},
+        // The second CSR (after a crash) reuses the key of the first certificate.
+        FaultCase{"reusekey", {"reuse-key", "crash-at=CertificateSigned"}, "failed",
+                  "certificates", "seen before"},
                       FaultCase{"dropreport", {"drop-at=GetBaseReport"}, "ready", "", ""},
                       FaultCase{"dropnetwork", {"drop-at=SetNetworkProfile"}, "ready", "", ""},
                       FaultCase{"crashsigned", {"crash-at=CertificateSigned"}, "ready", "", ""},

@@ -51,6 +51,9 @@ struct ClientOptions {
   // void*, to keep OpenSSL out of this header) after the certificate chain is
   // loaded; key_file/key_pem are then ignored.
   std::function<Status(void* ssl_ctx)> install_key;
+  // Optional: the OpenSSL library context (OSSL_LIB_CTX*, as void*) the TLS
+  // context is made in: the one holding the provider of such a key. Not owned.
+  void* openssl_library_context = nullptr;
   std::vector<std::string> subprotocols = {"ocpp2.0.1"};
   ConnectionLimits limits;
   std::chrono::milliseconds connect_timeout{10000};
