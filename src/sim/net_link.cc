@@ -123,13 +123,13 @@ void NetLink::TryNext() {
   std::uint64_t generation = generation_;
   int slot = attempt.slot;
   ref.ConnectAsync([post = poster(), generation, id, slot](Status s) {
-    post([generation, id, slot, s = std::move(s)](NetLink& self) mutable {
-      self.OnConnectDone(generation, id, slot, std::move(s));
+    post([generation, id, slot, s = std::move(s)](NetLink& self) {
+      self.OnConnectDone(generation, id, slot, s);
     });
   });
 }
 
-void NetLink::OnConnectDone(std::uint64_t generation, ClientId id, int slot, Status status) {
+void NetLink::OnConnectDone(std::uint64_t generation, ClientId id, int slot, const Status& status) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   if (generation != generation_) {  // Close or a new Open came first
