@@ -484,6 +484,20 @@ const std::map<std::string, Charger::Handler, std::less<>>& Charger::Handlers() 
   return kHandlers;
 }
 
+std::string_view RegistrationName(Registration registration) {
+  switch (registration) {
+    case Registration::kNone:
+      return "none";
+    case Registration::kPending:
+      return "Pending";
+    case Registration::kAccepted:
+      return "Accepted";
+    case Registration::kRejected:
+      return "Rejected";
+  }
+  return "none";
+}
+
 std::vector<std::string> Charger::HandledActions() {
   std::vector<std::string> out;
   for (const auto& [action, handler] : Handlers()) out.push_back(action);

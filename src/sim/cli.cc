@@ -109,26 +109,12 @@ std::chrono::milliseconds Timeout(const Common& c) {
                          : std::chrono::milliseconds::max();
 }
 
-std::string RegistrationText(Registration r) {
-  switch (r) {
-    case Registration::kNone:
-      return "none";
-    case Registration::kPending:
-      return "Pending";
-    case Registration::kAccepted:
-      return "Accepted";
-    case Registration::kRejected:
-      return "Rejected";
-  }
-  return "none";
-}
-
 nlohmann::json SnapshotJson(const UnitSnapshot& s) {
   nlohmann::json steps = nlohmann::json::object();
   for (const auto& [name, t] : s.step_times) steps[name + "_ms"] = t.count();
   return {{"hardware_id", s.hardware_id},
           {"connected", s.connected},
-          {"registration", RegistrationText(s.registration)},
+          {"registration", RegistrationName(s.registration)},
           {"factory_mode", s.factory_mode},
           {"provisioned", s.provisioned},
           {"serial", s.serial},
@@ -145,7 +131,7 @@ nlohmann::json SnapshotJson(const UnitSnapshot& s) {
 std::string ProgressLine(const UnitSnapshot& s) {
   std::ostringstream out;
   out << "evprov-sim: " << s.hardware_id << (s.connected ? " connected" : " not connected")
-      << " slot " << s.slot << " registration " << RegistrationText(s.registration)
+      << " slot " << s.slot << " registration " << RegistrationName(s.registration)
       << (s.factory_mode ? " factory-mode" : "") << (s.provisioned ? " PROVISIONED" : "")
       << " boots " << s.boot_count;
   if (!s.last_error.empty()) out << " (last error: " << s.last_error << ")";

@@ -35,20 +35,6 @@ std::string Ms(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + "ms";
 }
 
-std::string RegistrationName(Registration r) {
-  switch (r) {
-    case Registration::kNone:
-      return "none";
-    case Registration::kPending:
-      return "Pending";
-    case Registration::kAccepted:
-      return "Accepted";
-    case Registration::kRejected:
-      return "Rejected";
-  }
-  return "none";
-}
-
 }  // namespace
 
 Result<FleetGoal> ParseFleetGoal(std::string_view name) {
@@ -203,7 +189,8 @@ FleetSummary Fleet::Summary(FleetGoal goal) const {
       if (out.failures.size() < kMaxFailuresListed) {
         out.failures.push_back(s.hardware_id + ": " +
                                (s.last_error.empty()
-                                    ? "registration " + RegistrationName(s.registration) +
+                                    ? "registration " +
+                                          std::string(RegistrationName(s.registration)) +
                                           (s.connected ? ", connected" : ", not connected")
                                     : s.last_error));
       }

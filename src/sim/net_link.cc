@@ -123,13 +123,13 @@ void NetLink::TryNext() {
   std::uint64_t generation = generation_;
   int slot = attempt.slot;
   ref.ConnectAsync([post = poster(), generation, id, slot](Status s) {
-    post([generation, id, slot, s = std::move(s)](NetLink& self) mutable {
-      self.OnConnectDone(generation, id, slot, std::move(s));
+    post([generation, id, slot, s = std::move(s)](NetLink& self) {
+      self.OnConnectDone(generation, id, slot, s);
     });
   });
 }
 
-void NetLink::OnConnectDone(std::uint64_t generation, ClientId id, int slot, Status status) {
+void NetLink::OnConnectDone(std::uint64_t generation, ClientId id, int slot, const Status& status) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   if (generation != generation_) {  // Close or a new Open came first
@@ -191,14 +191,14 @@ Result<ocpp::ClientOptions> NetLink::MakeOptions(const ConnectionParams& params,
 ocpp::Handlers NetLink::MakeHandlers(ClientId id) {
   ocpp::Handlers handlers;
   for (const std::string& action : Charger::HandledActions()) {
-    handlers.On(action,
-                [post = poster(), id, action](const ocpp::SessionInfo&,
-                                              const nlohmann::json& payload, ocpp::Reply reply) {
-                  post([id, action, payload, reply](NetLink& self) {
-                    if (id != self.current_) return;  // a connection on its way out: no answer
-                    self.host_.call(action, payload, reply);
-                  });
-                });
+    handlers.On(action, [post = poster(), id, action](const ocpp::SessionInfo&,
+                                                      const nlohmann::json& payload,
+                                                      const ocpp::Reply& reply) {
+      post([id, action, payload, reply](NetLink& self) {
+        if (id != self.current_) return;  // a connection on its way out: no answer
+        self.host_.call(action, payload, reply);
+      });
+    });
   }
   return handlers;
 }

@@ -82,7 +82,7 @@ class NetLink final : public Link, public std::enable_shared_from_this<NetLink> 
   };
   Poster poster() { return Poster{weak_from_this(), strand_}; }
   void TryNext();
-  void OnConnectDone(std::uint64_t generation, ClientId id, int slot, Status status);
+  void OnConnectDone(std::uint64_t generation, ClientId id, int slot, const Status& status);
   void OnClientClosed(ClientId id, const Status& why);
   Result<ocpp::ClientOptions> MakeOptions(const ConnectionParams& params, ClientId id);
   ocpp::Handlers MakeHandlers(ClientId id);

@@ -55,7 +55,7 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
     };
     host.lost = [this](const Status& why) { OnLost(why); };
     host.call = [this](const std::string& action, const nlohmann::json& payload,
-                       ocpp::Reply reply) { OnCall(action, payload, std::move(reply)); };
+                       const ocpp::Reply& reply) { OnCall(action, payload, reply); };
     host.after_event = [this] { Refresh(); };
     link_ =
         std::make_shared<NetLink>(strand_,
@@ -174,7 +174,7 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
     (void)why;
   }
 
-  void OnCall(const std::string& action, const nlohmann::json& payload, ocpp::Reply reply) {
+  void OnCall(const std::string& action, const nlohmann::json& payload, const ocpp::Reply& reply) {
     if (!charger_) return;
     Reply r = charger_->Handle(action, payload);
     switch (r.after) {

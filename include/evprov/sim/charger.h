@@ -93,6 +93,8 @@ enum class BootReason { kPowerUp, kRemoteReset, kWatchdog, kTriggered, kFirmware
 std::string_view BootReasonName(BootReason reason);
 
 enum class Registration { kNone, kPending, kAccepted, kRejected };
+// "none", "Pending", "Accepted", "Rejected".
+std::string_view RegistrationName(Registration registration);
 
 // What the transport does after Handle.
 enum class AfterReply {
