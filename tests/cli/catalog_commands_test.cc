@@ -171,20 +171,17 @@ TEST_F(CliCatalogTest, ListingsOnAnUninitialisedStoreFail) {
   EXPECT_NE(r.err.find("evprov init"), std::string::npos) << r.err;
 }
 
-TEST(CliDemo, RegistersAndListsUnits) {
+// The demo end to end is in tests/e2e; here its refusals.
+TEST(CliDemo, RefusesAnUnknownEnvironmentChoiceAndAnUsedDirectory) {
   TempDir dir;
-  CliRun r = RunCli({"demo", "--units", "3", "--dir", dir.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("HW-DEMO-00003"), std::string::npos) << r.out;
-  auto listed =
-      json::parse(RunCli({"--json", "--store", dir.File("evprov.db"), "unit", "list"}).out);
-  for (const auto& u : listed) {
-    EXPECT_FALSE(u["serial"].is_null()) << u.dump();
-    EXPECT_FALSE(u["charger_id"].is_null()) << u.dump();
-  }
-  CliRun units = RunCli({"--json", "--store", dir.File("evprov.db"), "unit", "list"});
-  ASSERT_EQ(units.exit_code, 0) << units.err;
-  EXPECT_EQ(json::parse(units.out).size(), 3u);
+  CliRun bad = RunCli({"demo", "--prepare-only", "--env", "moon", "--dir", dir.File("a")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--env: must be staging, production or both"), std::string::npos)
+      << bad.err;
+  ASSERT_EQ(RunCli({"--store", dir.File("evprov.db"), "init"}).exit_code, 0);
+  CliRun used = RunCli({"demo", "--prepare-only", "--dir", dir.path()});
+  EXPECT_EQ(used.exit_code, 1);
+  EXPECT_NE(used.err.find("already holds a store"), std::string::npos) << used.err;
 }
 
 }  // namespace
