@@ -16,36 +16,29 @@ Status Insert(store::Transaction& tx, std::int64_t unit_id, std::string_view ste
 
 }  // namespace
 
-Status JournalStarted(store::Store& store, std::int64_t unit_id, std::string_view step, int attempt,
-                      std::string_view actor) {
-  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
-    EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
-    if (unit.state == units::UnitState::kRegistered || unit.step.value_or("") != step) {
-      EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
-    }
-    return Insert(tx, unit_id, step, "started", {{"attempt", attempt}});
-  });
+Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                     int attempt, std::string_view actor) {
+  EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
+  if (unit.state == units::UnitState::kRegistered || unit.step.value_or("") != step) {
+    EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
+  }
+  return Insert(tx, unit_id, step, "started", {{"attempt", attempt}});
 }
 
-Status JournalDone(store::Store& store, std::int64_t unit_id, std::string_view step,
-                   std::optional<std::string_view> next, const nlohmann::json& detail,
-                   std::string_view actor) {
-  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
-    EVPROV_TRY(Insert(tx, unit_id, step, "done", detail));
-    if (next)
-      return units::SetState(tx, unit_id, units::UnitState::kProvisioning, *next, "", actor);
-    return units::SetState(tx, unit_id, units::UnitState::kReady, step, "", actor);
-  });
+Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                  std::optional<std::string_view> next, const nlohmann::json& detail,
+                  std::string_view actor) {
+  EVPROV_TRY(Insert(tx, unit_id, step, "done", detail));
+  if (next) return units::SetState(tx, unit_id, units::UnitState::kProvisioning, *next, "", actor);
+  return units::SetState(tx, unit_id, units::UnitState::kReady, step, "", actor);
 }
 
-Status JournalFailed(store::Store& store, std::int64_t unit_id, std::string_view step,
-                     std::string_view reason, bool final, std::string_view actor) {
-  return store::InTransaction(store, store::TxMode::kWrite, [&](store::Transaction& tx) {
-    EVPROV_TRY(
-        Insert(tx, unit_id, step, "failed", {{"reason", std::string(reason)}, {"final", final}}));
-    if (!final) return Status::Ok();
-    return units::SetState(tx, unit_id, units::UnitState::kFailed, step, reason, actor);
-  });
+Status RecordFailed(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                    std::string_view reason, bool final, std::string_view actor) {
+  EVPROV_TRY(
+      Insert(tx, unit_id, step, "failed", {{"reason", std::string(reason)}, {"final", final}}));
+  if (!final) return Status::Ok();
+  return units::SetState(tx, unit_id, units::UnitState::kFailed, step, reason, actor);
 }
 
 Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int64_t unit_id) {

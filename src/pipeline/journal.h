@@ -2,7 +2,9 @@
 // committed with the unit's state and step in the same transaction ("journal,
 // then pointer"). Details are JSON without secrets.
 //
-// Thread-safety: free functions over a Store (each opens its own transaction).
+// The Record* functions write into the caller's transaction (the runner runs
+// them through the station's GroupCommit, see pipeline/commit.h).
+// Thread-safety: free functions over a Transaction.
 #pragma once
 
 #include <cstdint>
@@ -18,16 +20,16 @@
 namespace evprov::pipeline {
 
 // The step begins (attempt n): a registered unit becomes provisioning.
-Status JournalStarted(store::Store& store, std::int64_t unit_id, std::string_view step, int attempt,
-                      std::string_view actor);
+Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                     int attempt, std::string_view actor);
 // The step is done: the unit moves to `next`, or to ready when there is none.
-Status JournalDone(store::Store& store, std::int64_t unit_id, std::string_view step,
-                   std::optional<std::string_view> next, const nlohmann::json& detail,
-                   std::string_view actor);
+Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                  std::optional<std::string_view> next, const nlohmann::json& detail,
+                  std::string_view actor);
 // The step failed. `final`: the unit becomes failed with `reason` (else the
 // step will be tried again and the record says so).
-Status JournalFailed(store::Store& store, std::int64_t unit_id, std::string_view step,
-                     std::string_view reason, bool final, std::string_view actor);
+Status RecordFailed(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                    std::string_view reason, bool final, std::string_view actor);
 
 struct JournalRecord {
   std::int64_t id = 0;

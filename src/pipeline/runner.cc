@@ -2,6 +2,7 @@
 
 #include "evprov/catalog/repository.h"
 #include "evprov/common/log.h"
+#include "pipeline/commit.h"
 #include "pipeline/journal.h"
 
 namespace evprov::pipeline {
@@ -47,10 +48,13 @@ void Finish(const RunnerEnv& env, const units::Unit& unit, std::string_view stat
 }
 
 // Fails the unit for good (journal + state) and reports it.
-void FailUnit(const RunnerEnv& env, const units::Unit& unit, std::string_view step,
-              const std::string& reason) {
+asio::awaitable<void> FailUnit(const RunnerEnv& env, const units::Unit& unit, std::string_view step,
+                               const std::string& reason) {
   const std::string& actor = env.services->options->actor;
-  Status s = JournalFailed(*env.services->store, unit.id, step, reason, true, actor);
+  const std::int64_t unit_id = unit.id;
+  Status s = co_await CommitAsync(*env.services->commits, [&](store::Transaction& tx) {
+    return RecordFailed(tx, unit_id, step, reason, true, actor);
+  });
   if (!s.ok()) {
     log::Error("pipeline.journal.failed", {{"unit", unit.id}, {"reason", s.message()}});
   }
@@ -92,18 +96,19 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     std::optional<StepId> step_id = StepId::kAdmit;
     if (unit.state == units::UnitState::kProvisioning && unit.step) step_id = ParseStep(*unit.step);
     if (!step_id) {
-      FailUnit(env, unit, unit.step.value_or(""),
-               "unknown pipeline step '" + unit.step.value_or("") + "'");
+      const std::string last_step = unit.step.value_or(std::string());
+      const std::string why = "unknown pipeline step '" + last_step + "'";
+      co_await FailUnit(env, unit, last_step, why);
       break;
     }
     const Transition& t = TransitionOf(*step_id);
     env.progress->UnitState(unit_id, "provisioning", t.name);
     auto environment = services.environments.find(records->environment);
     if (environment == services.environments.end()) {
-      FailUnit(env, unit, t.name,
-               std::string(t.name) +
-                   ": the station serves no validation endpoint for environment '" +
-                   records->environment + "'");
+      co_await FailUnit(env, unit, t.name,
+                        std::string(t.name) +
+                            ": the station serves no validation endpoint for environment '" +
+                            records->environment + "'");
       break;
     }
     StepContext ctx(services, *channel, unit_id);
@@ -126,7 +131,9 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
         break;
       }
       const std::uint64_t generation = channel->connection().generation;
-      Status started = JournalStarted(*services.store, unit_id, t.name, attempt, actor);
+      Status started = co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
+        return RecordStarted(tx, unit_id, t.name, attempt, actor);
+      });
       if (!started.ok()) {
         result = started;
         break;
@@ -147,8 +154,12 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
                                         {"reason", result.message()}});
       env.progress->StepFailed(t.name, true);
       const bool last = attempt >= ctx.limits.attempts;
-      if (!last)
-        (void)JournalFailed(*services.store, unit_id, t.name, result.message(), false, actor);
+      if (!last) {
+        const std::string reason = result.message();
+        (void)co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
+          return RecordFailed(tx, unit_id, t.name, reason, false, actor);
+        });
+      }
     }
     if (channel->cancelled()) break;  // stopping: the unit resumes at this step later
     if (parked) {
@@ -162,13 +173,15 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
                                          {"ms", static_cast<std::int64_t>(ms.count())},
                                          {"reason", result.message()}});
       env.progress->StepFailed(t.name, false);
-      FailUnit(env, unit, t.name, result.message());
+      co_await FailUnit(env, unit, t.name, result.message());
       break;
     }
     ctx.detail["ms"] = ms.count();
     std::optional<std::string_view> next;
     if (t.next) next = TransitionOf(*t.next).name;
-    Status done = JournalDone(*services.store, unit_id, t.name, next, ctx.detail, actor);
+    Status done = co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
+      return RecordDone(tx, unit_id, t.name, next, ctx.detail, actor);
+    });
     if (!done.ok()) {
       log::Error("pipeline.journal.failed", {{"unit", unit_id}, {"reason", done.message()}});
       break;

@@ -109,6 +109,9 @@ class Station::Impl {
   ocpp::Server* idevid_ptr_ = nullptr;
   std::map<std::string, ocpp::Server*> validation_ptrs_;
   std::unique_ptr<ocpp::Runtime> runtime_;
+  // The steps' writes, committed in groups; drained before runtime_ goes
+  // (its callbacks post to the runtime's executor).
+  std::unique_ptr<store::GroupCommit> commits_;
   std::unique_ptr<ocpp::Server> factory_;
   std::unique_ptr<ocpp::Server> idevid_;
   std::map<std::string, std::unique_ptr<ocpp::Server>> validation_;
@@ -238,19 +241,21 @@ ocpp::Handlers Station::Impl::MakeHandlers(Endpoint endpoint, ocpp::Server** ser
   auto empty = [](const ocpp::SessionInfo&, const nlohmann::json&) -> ocpp::HandlerResult {
     return nlohmann::json::object();
   };
-  h.OnSync("BootNotification",
-           [this, endpoint, server](const ocpp::SessionInfo& s,
-                                    const nlohmann::json& p) -> ocpp::HandlerResult {
-             auto unit_id = UnitIdOf(s);
-             if (!unit_id) {
-               return nlohmann::json{
-                   {"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}};
-             }
-             bool accepted = false;
-             nlohmann::json answer = BootAnswer(endpoint, *unit_id, &accepted);
-             PostEvent(s, endpoint, *server, EventKind::kBoot, p, nullptr, accepted);
-             return answer;
-           });
+  // The answer is queued on the connection before the runner hears of the
+  // boot: otherwise the runner's first CALL (GetBaseReport, Reset, ...) could
+  // reach the charger before its BootNotification result, and a conforming
+  // charger refuses CALLs while it is not yet registered.
+  h.On("BootNotification", [this, endpoint, server](const ocpp::SessionInfo& s,
+                                                    const nlohmann::json& p, ocpp::Reply reply) {
+    auto unit_id = UnitIdOf(s);
+    if (!unit_id) {
+      reply.Ok({{"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}});
+      return;
+    }
+    bool accepted = false;
+    reply.Ok(BootAnswer(endpoint, *unit_id, &accepted));
+    PostEvent(s, endpoint, *server, EventKind::kBoot, p, nullptr, accepted);
+  });
   auto forward = [this, endpoint, server](EventKind kind) {
     return [this, endpoint, server, kind](const ocpp::SessionInfo& s,
                                           const nlohmann::json& p) -> ocpp::HandlerResult {
@@ -296,6 +301,8 @@ Status Station::Impl::Start() {
   EVPROV_TRY(CheckOptions());
   started_ = true;
   services_.store = options_.store;
+  commits_ = std::make_unique<store::GroupCommit>(*options_.store);
+  services_.commits = commits_.get();
   services_.secret = options_.secret;
   services_.options = &options_;
   EVPROV_ASSIGN_OR_RETURN(services_.station_root_pem,
@@ -371,6 +378,7 @@ void Station::Impl::Stop() {
   if (factory_) factory_->Stop();
   for (auto& [name, s] : validation_) s->Stop();
   if (runtime_) runtime_->Stop();
+  commits_.reset();
   runtime_.reset();
   {
     std::lock_guard lock(mu_);

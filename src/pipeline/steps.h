@@ -30,6 +30,7 @@
 #include "evprov/ocpp/server.h"
 #include "evprov/pipeline/station.h"
 #include "evprov/pki/issuance.h"
+#include "evprov/store/group_commit.h"
 #include "evprov/units/units.h"
 #include "pipeline/unit_channel.h"
 
@@ -72,6 +73,7 @@ struct EnvironmentRuntime {
 // What the station gives every step (read-only while units run).
 struct Services {
   store::Store* store = nullptr;
+  store::GroupCommit* commits = nullptr;  // every write of the steps goes through it
   const pki::StationSecret* secret = nullptr;
   const StationOptions* options = nullptr;
   std::string station_root_pem;

@@ -7,6 +7,7 @@
 #include "evprov/identity/connectors.h"
 #include "evprov/pki/credentials.h"
 #include "pipeline/checks.h"
+#include "pipeline/commit.h"
 #include "pipeline/steps.h"
 
 namespace evprov::pipeline {
@@ -85,8 +86,8 @@ asio::awaitable<Status> RunIdentity(StepContext& ctx) {
   std::string charger_id;
   std::vector<identity::ConnectorAssignment> plan;
   bool allocated = false;
-  PIPELINE_CO_TRY(store::InTransaction(
-      *ctx.services.store, store::TxMode::kWrite, [&](store::Transaction& tx) -> Status {
+  PIPELINE_CO_TRY(
+      co_await CommitAsync(*ctx.services.commits, [&](store::Transaction& tx) -> Status {
         const auto& naming = ctx.variant.naming;
         EVPROV_ASSIGN_OR_RETURN(
             auto s, identity::AllocateSerial(tx, ctx.unit_id, naming, now, ActorOf(ctx)));
@@ -152,8 +153,8 @@ asio::awaitable<Status> RunConfigure(StepContext& ctx) {
 
 asio::awaitable<Status> RunCredentials(StepContext& ctx) {
   pki::SecretString password;
-  PIPELINE_CO_TRY(store::InTransaction(
-      *ctx.services.store, store::TxMode::kWrite, [&](store::Transaction& tx) -> Status {
+  PIPELINE_CO_TRY(
+      co_await CommitAsync(*ctx.services.commits, [&](store::Transaction& tx) -> Status {
         EVPROV_ASSIGN_OR_RETURN(password, pki::IssueUnitPassword(tx, *ctx.services.secret,
                                                                  ctx.unit_id, {}, ActorOf(ctx)));
         return Status::Ok();

@@ -6,6 +6,7 @@
 #include "evprov/common/log.h"
 #include "evprov/sim/certificates.h"
 #include "pipeline/checks.h"
+#include "pipeline/commit.h"
 #include "pipeline/steps.h"
 
 namespace evprov::pipeline {
@@ -53,8 +54,8 @@ asio::awaitable<Status> RunCertificates(StepContext& ctx) {
   if (!csr) co_return Status::DeadlineExceeded("certificates: no SignCertificate request arrived");
   pki::IssuedCertificate issued;
   int superseded = 0;
-  Status policy = store::InTransaction(
-      *ctx.services.store, store::TxMode::kWrite, [&](store::Transaction& tx) -> Status {
+  Status policy =
+      co_await CommitAsync(*ctx.services.commits, [&](store::Transaction& tx) -> Status {
         EVPROV_ASSIGN_OR_RETURN(superseded, pki::RevokeUnitCertificates(
                                                 tx, ctx.unit_id, pki::RevocationReason::kSuperseded,
                                                 ctx.services.options->actor));
@@ -208,9 +209,9 @@ asio::awaitable<Status> RunValidate(StepContext& ctx) {
   ctx.detail["remote_command_ms"] = MsSince(remote_start);
   ctx.detail["transaction_id"] = transaction_id;
   if (ctx.services.after_validation) {
-    PIPELINE_CO_TRY(store::InTransaction(
-        *ctx.services.store, store::TxMode::kWrite,
-        [&](store::Transaction& tx) { return ctx.services.after_validation(tx, ctx.unit_id); }));
+    PIPELINE_CO_TRY(co_await CommitAsync(*ctx.services.commits, [&](store::Transaction& tx) {
+      return ctx.services.after_validation(tx, ctx.unit_id);
+    }));
   }
   ctx.detail["total_ms"] = MsSince(start);
   co_return Status::Ok();
