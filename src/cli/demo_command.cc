@@ -132,6 +132,23 @@ ordered_json StepTable(const pipeline::Progress& p) {
   return rows;
 }
 
+std::int64_t ReadyCount(const std::map<std::string, pipeline::UnitOutcome>& done) {
+  return std::count_if(done.begin(), done.end(),
+                       [](const auto& kv) { return kv.second.state == "ready"; });
+}
+
+// Units whose seal is journaled.
+std::int64_t SealedCount(Context& ctx) {
+  auto n = FetchJson(ctx, store::TxMode::kRead, [](store::Transaction& tx) -> Result<ordered_json> {
+    EVPROV_ASSIGN_OR_RETURN(auto row,
+                            tx.QueryOne("sealed units",
+                                        "SELECT COUNT(DISTINCT unit_id) FROM unit_journal "
+                                        "WHERE step = 'seal' AND event = 'done'"));
+    return ordered_json(row.Int(0));
+  });
+  return n.ok() ? n->get<std::int64_t>() : 0;
+}
+
 Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   std::string sim = a.sim.empty() ? ExecutableDir() + "/evprov-sim" : a.sim;
   if (!fs::exists(sim)) {
@@ -199,16 +216,20 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
   const auto elapsed = Clock::now() - start;
   std::cerr << (tty ? "\r" : "") << ProgressLine(running.station->progress(), total, elapsed)
             << (tty ? "\033[K\n" : "\n");
-  // The fleet exits once every unit is provisioned; give it a moment, then stop it.
-  if (!fleet.Wait(std::chrono::seconds(10))) fleet.Signal(SIGTERM);
+  // The seal (the validation profile and root removed) follows `ready`: let
+  // it reach every ready unit before the chargers go away.
+  for (int i = 0; i < 100 && SealedCount(ctx) < ReadyCount(outcomes.Copy()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  fleet.Signal(SIGTERM);
+  if (!fleet.Wait(std::chrono::seconds(10))) fleet.Signal(SIGKILL);
   fleet.Wait(std::chrono::seconds(5));
   const pipeline::Progress progress = running.station->progress();
   running.station->Stop();
 
   auto done = outcomes.Copy();
   EVPROV_ASSIGN_OR_RETURN(ordered_json units, UnitTable(ctx, done));
-  const auto ready = std::count_if(done.begin(), done.end(),
-                                   [](const auto& kv) { return kv.second.state == "ready"; });
+  const auto ready = ReadyCount(done);
   const double seconds = std::chrono::duration<double>(elapsed).count();
   std::cout << "\n";
   if (total <= 200 || ctx.json) {

@@ -17,7 +17,8 @@ namespace {
 
 Status Redirect(posix_spawn_file_actions_t* actions, int fd, const std::string& file, bool append) {
   if (file.empty()) return Status::Ok();
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+  // Not O_CLOEXEC: the file must stay open as the child's fd across exec.
+  int flags = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
   if (posix_spawn_file_actions_addopen(actions, fd, file.c_str(), flags, 0600) != 0) {
     return Status::Unavailable("cannot redirect to " + file);
   }

@@ -16,6 +16,11 @@ Status Insert(store::Transaction& tx, std::int64_t unit_id, std::string_view ste
 
 }  // namespace
 
+Status RecordEvent(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                   std::string_view event, const nlohmann::json& detail) {
+  return Insert(tx, unit_id, step, event, detail);
+}
+
 Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
                      int attempt, std::string_view actor) {
   EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));

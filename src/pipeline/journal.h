@@ -31,6 +31,10 @@ Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view
 Status RecordFailed(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
                     std::string_view reason, bool final, std::string_view actor);
 
+// A journal record that does not move the unit (the seal after ready).
+Status RecordEvent(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
+                   std::string_view event, const nlohmann::json& detail);
+
 struct JournalRecord {
   std::int64_t id = 0;
   std::string step;

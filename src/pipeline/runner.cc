@@ -64,6 +64,27 @@ asio::awaitable<void> FailUnit(const RunnerEnv& env, const units::Unit& unit, st
 
 }  // namespace
 
+// Seals a ready unit (steps_provision.cc: RunSeal) on its current
+// connection and journals the outcome; a failure is logged, and the seal runs
+// again when the charger comes back to the validation endpoint.
+asio::awaitable<void> Seal(StepContext& ctx) {
+  const std::int64_t unit_id = ctx.unit_id;
+  ctx.detail = nlohmann::json::object();
+  Status sealed = co_await RunSeal(ctx);
+  const std::string event = sealed.ok() ? "done" : "failed";
+  if (!sealed.ok()) ctx.detail["reason"] = sealed.message();
+  Status journaled = co_await CommitAsync(*ctx.services.commits, [&](store::Transaction& tx) {
+    return RecordEvent(tx, unit_id, "seal", event, ctx.detail);
+  });
+  if (!sealed.ok() || !journaled.ok()) {
+    log::Warn(
+        "pipeline.unit.seal_failed",
+        {{"unit", unit_id}, {"reason", sealed.ok() ? journaled.message() : sealed.message()}});
+  } else {
+    log::Info("pipeline.unit.sealed", {{"unit", unit_id}});
+  }
+}
+
 asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const RunnerEnv& env) {
   const Services& services = *env.services;
   const std::string& actor = services.options->actor;
@@ -88,6 +109,19 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       break;
     }
     const units::Unit& unit = records->unit;
+    if (unit.state == units::UnitState::kReady &&
+        channel->connection().endpoint == Endpoint::kValidation &&
+        channel->connection().connected) {
+      // Ready, yet back at the validation endpoint: its seal was never sent.
+      StepContext seal(services, *channel, unit_id);
+      seal.limits = services.LimitsFor("finalize");
+      seal.unit = unit;
+      // A charger takes CALLs only once its BootNotification is answered.
+      if (co_await channel->WaitConnected(Endpoint::kValidation, true, seal.limits.timeout)) {
+        co_await Seal(seal);
+      }
+      break;
+    }
     if (unit.state != units::UnitState::kRegistered &&
         unit.state != units::UnitState::kProvisioning) {
       env.progress->UnitState(unit_id, units::UnitStateName(unit.state), unit.step.value_or(""));
@@ -191,6 +225,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     env.progress->StepDone(t.name, ms);
     if (!next) {
       log::Info("pipeline.unit.ready", {{"unit", unit_id}});
+      co_await Seal(ctx);
       Finish(env, unit, "ready", t.name, "");
       break;
     }

@@ -149,5 +149,7 @@ boost::asio::awaitable<Status> RunCertificates(StepContext& ctx);
 boost::asio::awaitable<Status> RunNetwork(StepContext& ctx);
 boost::asio::awaitable<Status> RunValidate(StepContext& ctx);
 boost::asio::awaitable<Status> RunFinalize(StepContext& ctx);
+// After finalize, outside the table: see steps_provision.cc.
+boost::asio::awaitable<Status> RunSeal(StepContext& ctx);
 
 }  // namespace evprov::pipeline

@@ -217,10 +217,11 @@ asio::awaitable<Status> RunValidate(StepContext& ctx) {
   co_return Status::Ok();
 }
 
+// Finalize: leave factory mode and read the configuration back as the
+// snapshot. The unit is then ready; the seal (below) removes the validation
+// profile and root right after, because it cuts the charger off from this
+// station and so must come after `ready` is durable (see docs/pipeline.md).
 asio::awaitable<Status> RunFinalize(StepContext& ctx) {
-  const std::vector<catalog::VariableSetting> priority = {
-      Setting("OCPPCommCtrlr", "NetworkConfigurationPriority", kFieldPriority)};
-  PIPELINE_CO_TRY(co_await ctx.SetVariables("finalize", priority));
   // Leave factory mode where the charger has one (VendorCtrlr.FactoryMode in evprov-sim).
   nlohmann::json factory_request =
       SetVariablesRequest({Setting("VendorCtrlr", "FactoryMode", "false")});
@@ -235,12 +236,25 @@ asio::awaitable<Status> RunFinalize(StepContext& ctx) {
                                          factory_status);
   }
   ctx.detail["factory_mode_left"] = factory_status == "Accepted";
-  // Remove the station root (the validation root).
+  auto report = co_await ctx.FullReport("finalize");
+  if (!report.ok()) co_return report.status();
+  ctx.detail["configuration"] = SnapshotOf(*report);
+  co_return Status::Ok();
+}
+
+// The seal: the field profile becomes the only one in the priority list, then
+// the station root (the validation root) is deleted. Idempotent: a ready unit
+// that reconnects to the validation endpoint (the station died before its seal
+// was sent) is sealed again.
+asio::awaitable<Status> RunSeal(StepContext& ctx) {
+  const std::vector<catalog::VariableSetting> priority = {
+      Setting("OCPPCommCtrlr", "NetworkConfigurationPriority", kFieldPriority)};
+  PIPELINE_CO_TRY(co_await ctx.SetVariables("seal", priority));
   auto root_hash = sim::HashDataOf(ctx.services.station_root_pem, "SHA256");
   if (!root_hash.ok())
-    co_return Status::Internal("finalize: station root: " + root_hash.status().message());
+    co_return Status::Internal("seal: station root: " + root_hash.status().message());
   nlohmann::json ids_request = GetInstalledCertificateIdsRequest("CSMSRootCertificate");
-  auto installed = co_await ctx.CallAccepted("finalize", "GetInstalledCertificateIds",
+  auto installed = co_await ctx.CallAccepted("seal", "GetInstalledCertificateIds",
                                              std::move(ids_request), "NotFound");
   if (!installed.ok()) co_return installed.status();
   bool removed = false;
@@ -251,15 +265,12 @@ asio::awaitable<Status> RunFinalize(StepContext& ctx) {
       continue;
     }
     nlohmann::json delete_request = DeleteCertificateRequest(hash);
-    auto deleted = co_await ctx.CallAccepted("finalize", "DeleteCertificate",
-                                             std::move(delete_request), "NotFound");
+    auto deleted = co_await ctx.CallAccepted("seal", "DeleteCertificate", std::move(delete_request),
+                                             "NotFound");
     if (!deleted.ok()) co_return deleted.status();
     removed = true;
   }
   ctx.detail["validation_root_removed"] = removed;
-  auto report = co_await ctx.FullReport("finalize");
-  if (!report.ok()) co_return report.status();
-  ctx.detail["configuration"] = SnapshotOf(*report);
   co_return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 // simulated chargers (sim::Unit) admitted with their bootstrap secrets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "evprov/common/log.h"
@@ -97,6 +98,13 @@ class StationEndToEnd : public StationTest {
     EXPECT_EQ(pki::testing::VerifyChain(held, Chain(*store_, env + "-issuing-ca")), "");
     EXPECT_NE(pki::testing::VerifyChain(held, Chain(*store_, other_env + "-issuing-ca")), "");
 
+    // The seal follows `ready`: wait (bounded) for its journal record.
+    auto sealed = [&] {
+      auto steps = DoneSteps(Journal(*store_, u.id));
+      return !steps.empty() && steps.back() == "seal";
+    };
+    for (int i = 0; i < 200 && !sealed(); ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(sealed());
     // The validation root is gone, the environment's root stays; field slot only.
     charger.Inspect([&](const sim::Charger* c) {
       ASSERT_NE(c, nullptr);
@@ -105,14 +113,19 @@ class StationEndToEnd : public StationTest {
     });
 
     // Every step journaled in order; the factory credentials are refused now.
-    EXPECT_EQ(DoneSteps(Journal(*store_, u.id)), StepNames());
+    auto expected_steps = StepNames();
+    expected_steps.push_back("seal");
+    EXPECT_EQ(DoneSteps(Journal(*store_, u.id)), expected_steps);
     Status again = FactoryAdmission(*store_, *secret_, u);
     EXPECT_FALSE(again.ok());
 
     // The configuration snapshot is on record, without the write-only password.
     auto journal = Journal(*store_, u.id);
-    const auto& last = journal.back();
-    EXPECT_EQ(last.step, "finalize");
+    auto finalize = std::find_if(journal.rbegin(), journal.rend(), [](const auto& r) {
+      return r.step == "finalize" && r.event == "done";
+    });
+    ASSERT_NE(finalize, journal.rend());
+    const auto& last = *finalize;
     ASSERT_TRUE(last.detail.contains("configuration"));
     EXPECT_TRUE(last.detail["configuration"].contains("SecurityCtrlr.Identity"));
     EXPECT_FALSE(last.detail["configuration"].contains("SecurityCtrlr.BasicAuthPassword"));
@@ -205,9 +218,12 @@ INSTANTIATE_TEST_SUITE_P(
                       FaultCase{
                           "wrongserial", {"csr-wrong-serial"}, "failed", "certificates", "csr"},
                       FaultCase{"layout", {"mismatched-layout"}, "failed", "read_back", "layout"},
-        // The second CSR (after a crash) reuses the key of the first certificate.
-        FaultCase{"reusekey", {"reuse-key", "crash-at=CertificateSigned"}, "failed",
-                  "certificates", "seen before"},
+                      // The second CSR (after a crash) reuses the key of the first certificate.
+                      FaultCase{"reusekey",
+                                {"reuse-key", "crash-at=CertificateSigned"},
+                                "failed",
+                                "certificates",
+                                "seen before"},
                       FaultCase{"dropreport", {"drop-at=GetBaseReport"}, "ready", "", ""},
                       FaultCase{"dropnetwork", {"drop-at=SetNetworkProfile"}, "ready", "", ""},
                       FaultCase{"crashsigned", {"crash-at=CertificateSigned"}, "ready", "", ""},

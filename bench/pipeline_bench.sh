@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole journey, N units (default 2,000), production environment
+# (security profile 3 at validation, CA keys in SoftHSM2), SQLite store,
+# simulated boot delay 0; the station runs in the `evprov demo` process, the
+# simulator fleet (evprov-sim fleet) in its own process. Runs R times
+# (default 3) and prints a Markdown table: units/s (median), per-step
+# p50/p95/p99 of the median run, CPU per unit (station + fleet), and, as the
+# reference measured in the same run, the ECDSA/ECDH work a unit needs at
+# minimum, from `openssl speed`.
+# Usage: bench/pipeline_bench.sh [build-dir] [units] [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+UNITS=${2:-2000}
+RUNS=${3:-3}
+for exe in evprov evprov-sim; do
+  [ -x "$BUILD/$exe" ] || { echo "pipeline_bench: build $BUILD/$exe first" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/evprov-pipeline-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+for run in $(seq 1 "$RUNS"); do
+  # CPU of the demo process and its waited children (the fleet).
+  /usr/bin/time -f '%U %S' -o "$work/cpu-$run" \
+    "$BUILD/evprov" demo --units "$UNITS" --env production --boot-delay-ms 0 --timeout 1800 \
+    --dir "$work/run-$run" --summary-json "$work/summary-$run.json" >"$work/out-$run" 2>&1 ||
+    { echo "pipeline_bench: run $run failed:" >&2; tail -5 "$work/out-$run" >&2; exit 1; }
+  # Keep the disk small between runs; the summaries stay.
+  rm -rf "$work/run-$run"
+done
+
+speed=$(openssl speed -seconds 2 ecdsap256 ecdhp256 2>/dev/null)
+python3 - "$work" "$RUNS" "$UNITS" <<PY
+import json, statistics, sys
+work, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+speed = """$speed"""
+signs = verifies = ecdh = None
+for line in speed.splitlines():
+    f = line.split()
+    if "nistp256" in line and "ecdsa" in line.lower() and len(f) >= 2:
+        signs, verifies = float(f[-2]), float(f[-1])
+    elif "nistp256" in line and "ecdh" in line.lower():
+        ecdh = float(f[-1])
+summaries, cpu = [], []
+for r in range(1, runs + 1):
+    summaries.append(json.load(open(f"{work}/summary-{r}.json")))
+    u, s = map(float, open(f"{work}/cpu-{r}").read().split())
+    cpu.append((u + s) / units * 1000)
+rates = [s["units_per_second"] for s in summaries]
+median_rate = statistics.median(rates)
+mid = summaries[rates.index(median_rate)] if median_rate in rates else summaries[0]
+print(f"{units} units, production (profile 3, SoftHSM2 CA), boot delay 0, {runs} runs")
+print()
+print("| measure | value |")
+print("|---|---:|")
+print(f"| units/s, median of {runs} (all runs: {', '.join(f'{r:.1f}' for r in rates)}) | {median_rate:.1f} |")
+print(f"| CPU per unit, station + fleet (median) | {statistics.median(cpu):.1f} ms |")
+if signs and verifies and ecdh:
+    # Per unit at least: 2 TLS handshakes (server: 1 sign + 1 ECDH each; the
+    # profile-3 one verifies the client chain, 2 verifies; client: 1 verify
+    # each + 1 ECDH, 1 sign for its certificate), the CSR (1 sign, 1 verify),
+    # the certificate (1 sign, charger verifies 2): 5 signs, 8 verifies, 4 ECDH.
+    floor_ms = (5 / signs + 8 / verifies + 4 / ecdh) * 1000
+    print(f"| reference: minimum ECDSA/ECDH work per unit (openssl speed, same run) | {floor_ms:.2f} ms |")
+    print(f"| crypto floor / CPU per unit | {floor_ms / statistics.median(cpu) * 100:.0f}% |")
+print()
+print("| step (median run) | p50 ms | p95 ms | p99 ms |")
+print("|---|---:|---:|---:|")
+for s in mid["steps"]:
+    print(f"| {s['step']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} |")
+PY
