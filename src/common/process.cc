@@ -10,8 +10,6 @@
 #include <filesystem>
 #include <thread>
 
-extern char** environ;
-
 namespace evprov {
 namespace {
 

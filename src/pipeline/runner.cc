@@ -189,7 +189,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       env.progress->StepFailed(t.name, true);
       const bool last = attempt >= ctx.limits.attempts;
       if (!last) {
-        const std::string reason = result.message();
+        const std::string& reason = result.message();
         (void)co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
           return RecordFailed(tx, unit_id, t.name, reason, false, actor);
         });

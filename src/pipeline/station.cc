@@ -245,17 +245,18 @@ ocpp::Handlers Station::Impl::MakeHandlers(Endpoint endpoint, ocpp::Server** ser
   // boot: otherwise the runner's first CALL (GetBaseReport, Reset, ...) could
   // reach the charger before its BootNotification result, and a conforming
   // charger refuses CALLs while it is not yet registered.
-  h.On("BootNotification", [this, endpoint, server](const ocpp::SessionInfo& s,
-                                                    const nlohmann::json& p, ocpp::Reply reply) {
-    auto unit_id = UnitIdOf(s);
-    if (!unit_id) {
-      reply.Ok({{"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}});
-      return;
-    }
-    bool accepted = false;
-    reply.Ok(BootAnswer(endpoint, *unit_id, &accepted));
-    PostEvent(s, endpoint, *server, EventKind::kBoot, p, nullptr, accepted);
-  });
+  h.On("BootNotification",
+       [this, endpoint, server](const ocpp::SessionInfo& s, const nlohmann::json& p,
+                                const ocpp::Reply& reply) {
+         auto unit_id = UnitIdOf(s);
+         if (!unit_id) {
+           reply.Ok({{"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}});
+           return;
+         }
+         bool accepted = false;
+         reply.Ok(BootAnswer(endpoint, *unit_id, &accepted));
+         PostEvent(s, endpoint, *server, EventKind::kBoot, p, nullptr, accepted);
+       });
   auto forward = [this, endpoint, server](EventKind kind) {
     return [this, endpoint, server, kind](const ocpp::SessionInfo& s,
                                           const nlohmann::json& p) -> ocpp::HandlerResult {
