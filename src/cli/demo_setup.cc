@@ -38,6 +38,7 @@ class CommandRunner {
     say_(shown);
     args.insert(args.begin(), {"evprov", "--store", store_url_, "--actor", actor});
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (auto& a : args) argv.push_back(a.data());
     std::ostringstream out;
     std::ostringstream err;
