@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include "cli/demo_pki.h"
@@ -34,20 +33,13 @@ class CommandRunner {
   Status Run(const std::string& actor, std::vector<std::string> args) {
     std::string shown = "$ evprov";
     for (const auto& a : args)
-      shown += " " + (a.find(';') == std::string::npos ? a : "'" + a + "'");
+      shown += " " + (a.find_first_of("; ") == std::string::npos ? a : "'" + a + "'");
     say_(shown);
     args.insert(args.begin(), {"evprov", "--store", store_url_, "--actor", actor});
-    std::vector<char*> argv;
-    argv.reserve(args.size());
-    for (auto& a : args) argv.push_back(a.data());
-    std::ostringstream out;
-    std::ostringstream err;
-    auto* old_out = std::cout.rdbuf(out.rdbuf());
-    auto* old_err = std::cerr.rdbuf(err.rdbuf());
-    int code = cli::Main(static_cast<int>(argv.size()), argv.data());
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    if (code != 0) return Status::FailedPrecondition("demo: " + shown + " failed: " + err.str());
+    CapturedRun run = RunCapturing(&cli::Main, std::move(args));
+    if (run.exit_code != 0) {
+      return Status::FailedPrecondition("demo: " + shown + " failed: " + run.err);
+    }
     return Status::Ok();
   }
 

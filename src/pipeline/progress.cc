@@ -5,13 +5,6 @@
 
 namespace evprov::pipeline {
 
-double Percentile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
-  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
-}
-
 void ProgressTracker::UnitState(std::int64_t unit_id, std::string_view state,
                                 std::string_view step) {
   std::lock_guard lock(mu_);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "evprov/common/stats.h"
 #include "evprov/pipeline/station.h"
 
 namespace evprov::pipeline {
@@ -39,8 +40,5 @@ class ProgressTracker {
   std::map<std::int64_t, UnitEntry> units_;
   std::map<std::string, StepEntry, std::less<>> steps_;
 };
-
-// The q-quantile (0..1) of values by nearest rank; 0 for none.
-double Percentile(std::vector<double> values, double q);
 
 }  // namespace evprov::pipeline

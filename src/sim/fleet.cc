@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "evprov/common/log.h"
+#include "evprov/common/stats.h"
 
 namespace evprov::sim {
 namespace {
@@ -68,16 +69,10 @@ StepStats ComputeStepStats(std::vector<std::chrono::milliseconds> durations) {
   StepStats out;
   out.count = durations.size();
   if (durations.empty()) return out;
-  std::sort(durations.begin(), durations.end());
-  auto rank = [&](double p) {
-    auto n = static_cast<double>(durations.size());
-    auto index = static_cast<std::size_t>(std::ceil(p * n));
-    return durations[std::min(durations.size() - 1, index == 0 ? 0 : index - 1)];
-  };
-  out.p50 = rank(0.50);
-  out.p95 = rank(0.95);
-  out.p99 = rank(0.99);
-  out.max = durations.back();
+  out.p50 = Percentile(durations, 0.50);
+  out.p95 = Percentile(durations, 0.95);
+  out.p99 = Percentile(durations, 0.99);
+  out.max = *std::max_element(durations.begin(), durations.end());
   return out;
 }
 
