@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev
   softhsm2 libengine-pkcs11-openssl opensc openssl
   swtpm swtpm-tools tpm2-openssl libtss2-tcti-swtpm0
+  libtcmalloc-minimal4
   clang-format clang-tidy python3
 )
 

@@ -7,7 +7,9 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "evprov/common/hex.h"
@@ -155,7 +157,61 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
   return ctx;
 }
 
+namespace {
+
+// Below MakeClientTlsContext: builds a new context.
+Result<std::shared_ptr<ssl::context>> BuildClientTlsContext(const ClientOptions& options);
+
+bool HasClientIdentity(const ClientOptions& o) {
+  return !o.cert_pem.empty() || !o.key_pem.empty() || !o.tls.cert_file.empty() ||
+         !o.tls.key_file.empty() || o.install_key || o.openssl_library_context != nullptr;
+}
+
+// Client contexts without a client identity depend only on the trust
+// anchors, and a fleet's units all trust the same station root: they share
+// one context (building one costs OpenSSL 3 about a millisecond; a built
+// context is read-only). Keyed by the anchors; bounded.
+class AnchorOnlyContexts {
+ public:
+  std::shared_ptr<ssl::context> Find(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = contexts_.find(key);
+    return it == contexts_.end() ? nullptr : it->second;
+  }
+  void Add(std::string key, std::shared_ptr<ssl::context> ctx) {
+    std::lock_guard lock(mutex_);
+    if (contexts_.size() >= kMaxEntries) contexts_.clear();
+    contexts_.emplace(std::move(key), std::move(ctx));
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 64;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<ssl::context>> contexts_;
+};
+
+AnchorOnlyContexts& SharedContexts() {
+  static AnchorOnlyContexts contexts;
+  return contexts;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const ClientOptions& options) {
+  const bool shareable = !HasClientIdentity(options);
+  std::string key;
+  if (shareable) {
+    key = options.tls.ca_file + '\n' + options.ca_pem;
+    if (auto shared = SharedContexts().Find(key)) return shared;
+  }
+  EVPROV_ASSIGN_OR_RETURN(auto ctx, BuildClientTlsContext(options));
+  if (shareable) SharedContexts().Add(std::move(key), ctx);
+  return ctx;
+}
+
+namespace {
+
+Result<std::shared_ptr<ssl::context>> BuildClientTlsContext(const ClientOptions& options) {
   const TlsFiles& tls = options.tls;
   EVPROV_ASSIGN_OR_RETURN(auto ctx,
                           BaseContext(ssl::context::tls_client,
@@ -182,6 +238,8 @@ Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const ClientOptions& 
   }
   return ctx;
 }
+
+}  // namespace
 
 std::optional<PeerCertificate> PeerCertificateOf(SSL* ssl) {
   X509* cert = SSL_get0_peer_certificate(ssl);

@@ -111,7 +111,10 @@ std::string_view BootReasonName(BootReason reason) {
 }
 
 Charger::Charger(ChargerConfig config, Link& link, Scheduler& scheduler)
-    : config_(std::move(config)), link_(link), scheduler_(scheduler) {}
+    : config_(std::move(config)),
+      link_(link),
+      scheduler_(scheduler),
+      banks_(std::make_unique<StateBanks>(config_.state_dir)) {}
 
 Charger::~Charger() {
   for (TimerId id : timers_) scheduler_.Cancel(id);
@@ -143,12 +146,12 @@ Result<std::unique_ptr<Charger>> Charger::Open(ChargerConfig config, Link& link,
 }
 
 std::string Charger::state_file() const {
-  return config_.state_dir + "/state.json";
+  return banks_->current_path();
 }
 
 Status Charger::Load() {
-  auto text = ReadWholeFile(state_file());
-  if (!text.ok() && text.status().code() == StatusCode::kNotFound) {
+  auto state = banks_->Load();
+  if (!state.ok() && state.status().code() == StatusCode::kNotFound) {
     // A fresh unit: the factory endpoint in slot 1, in factory mode.
     bool mtls = !config_.idevid_cert_file.empty();
     EVPROV_ASSIGN_OR_RETURN(NetworkProfile factory, FactoryProfile(config_.factory_endpoint, mtls));
@@ -157,18 +160,17 @@ Status Charger::Load() {
     log::Info("sim.unit.created", {{"hardware_id", config_.hardware_id}});
     return Persist();
   }
-  if (!text.ok()) return text.status();
+  if (!state.ok()) return state.status();
   try {
-    return LoadState(*text);
+    return LoadState(*state);
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument("state '" + state_file() + "': malformed (" + e.what() + ")");
   }
 }
 
-Status Charger::LoadState(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+Status Charger::LoadState(const nlohmann::json& j) {
   const std::string where = "state '" + state_file() + "'";
-  if (j.is_discarded() || !j.is_object() || j.value("format", "") != kStateFormat) {
+  if (j.value("format", "") != kStateFormat) {
     return Status::InvalidArgument(where + ": not an " + std::string(kStateFormat) + " file");
   }
   if (j.value("hardware_id", "") != config_.hardware_id) {
@@ -234,7 +236,7 @@ nlohmann::json Charger::StateJson() const {
 }
 
 Status Charger::Persist() {
-  Status s = WriteFileAtomically(state_file(), StateJson().dump(1));
+  Status s = banks_->Store(StateJson());
   if (!s.ok()) log::Error("sim.state.write_failed", {{"reason", s.message()}});
   return s;
 }

@@ -12,34 +12,87 @@
 namespace evprov::sim {
 namespace {
 
+constexpr const char* kGeneration = "generation";
+
 Status Errno(const std::string& what, const std::string& path) {
   return Status::Unavailable(what + " '" + path + "': " + std::strerror(errno));
 }
 
-}  // namespace
-
-Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("state: cannot create", tmp);
+// Overwrites the file from offset 0 with `contents` (never shorter than the
+// file: the caller pads).
+Status WriteInPlace(const std::string& path, const std::string& contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("state: cannot open", path);
   std::size_t done = 0;
   while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    ssize_t n =
+        ::pwrite(fd, contents.data() + done, contents.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      Status s = Errno("state: cannot write", tmp);
+      Status s = Errno("state: cannot write", path);
       ::close(fd);
       return s;
     }
     done += static_cast<std::size_t>(n);
   }
-  // No fsync: the simulated charger's crashes and reboots are process-level
-  // events, which the page cache survives; the rename alone makes the new
-  // state appear whole. (A real charger's flash write would be durable; the
-  // simulator does not model a power loss of the machine it runs on, and
-  // fsyncing every state change made a fleet of thousands disk-bound.)
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("state: cannot rename to", path);
+  if (::close(fd) != 0) return Errno("state: cannot write", path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+StateBanks::StateBanks(std::string dir) : dir_(std::move(dir)) {}
+
+std::string StateBanks::Path(int bank) const {
+  return dir_ + "/state." + std::to_string(bank) + ".json";
+}
+
+std::string StateBanks::current_path() const {
+  return Path(current_ < 0 ? 0 : current_);
+}
+
+Result<nlohmann::json> StateBanks::Load() {
+  nlohmann::json newest;
+  int newest_bank = -1;
+  int present = 0;
+  for (int bank = 0; bank < 2; ++bank) {
+    auto text = ReadWholeFile(Path(bank));
+    if (!text.ok()) {
+      if (text.status().code() == StatusCode::kNotFound) continue;
+      return text.status();
+    }
+    ++present;
+    sizes_[bank] = text->size();
+    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains(kGeneration) ||
+        !j[kGeneration].is_number_integer()) {
+      continue;  // torn or foreign: the other bank decides
+    }
+    if (newest_bank < 0 || j[kGeneration].get<std::int64_t>() > generation_) {
+      generation_ = j[kGeneration].get<std::int64_t>();
+      newest_bank = bank;
+      newest = std::move(j);
+    }
+  }
+  if (present == 0) return Status::NotFound("state: no bank in '" + dir_ + "'");
+  if (newest_bank < 0) {
+    return Status::InvalidArgument("state '" + Path(0) + "', '" + Path(1) +
+                                   "': no bank holds a whole state (malformed JSON)");
+  }
+  current_ = newest_bank;
+  return newest;
+}
+
+Status StateBanks::Store(nlohmann::json state) {
+  const int bank = current_ == 0 ? 1 : 0;
+  state[kGeneration] = generation_ + 1;
+  std::string text = state.dump();
+  text += '\n';
+  if (text.size() < sizes_[bank]) text.append(sizes_[bank] - text.size(), ' ');
+  EVPROV_TRY(WriteInPlace(Path(bank), text));
+  sizes_[bank] = text.size();
+  generation_ += 1;
+  current_ = bank;
   return Status::Ok();
 }
 

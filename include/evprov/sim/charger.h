@@ -10,7 +10,7 @@
 // TriggerMessage, a reboot after Reset) is scheduled with zero delay, so it
 // runs after the transport has sent the answer.
 //
-// Lifecycle: Open() loads the unit directory's state.json (or starts a fresh
+// Lifecycle: Open() loads the unit directory's state (or starts a fresh
 // unit in factory mode); PowerOn() boots: the charger asks the Link to connect
 // following its connection plan; OnConnected(slot) sends BootNotification.
 // A crash (Reply::after == kCrash) means: destroy the Charger without
@@ -18,8 +18,9 @@
 //
 // Persistence: everything provisioned (device-model values written, installed
 // roots, keys and the station certificate, network slots, boot counter, fired
-// faults) is in <state_dir>/state.json, rewritten atomically after each
-// change. The file holds the charger's own secrets (its "flash"); they are
+// faults) is in <state_dir>/state.{0,1}.json, two banks written alternately
+// after each change (a torn write leaves the previous state; see
+// src/sim/state_file.h). The file holds the charger's own secrets (its "flash"); they are
 // never logged or put in an error message.
 //
 // Ownership: the Charger borrows the Link and the Scheduler, which must
@@ -133,6 +134,8 @@ struct ConnectionParams {
   int message_timeout_s = 30;
 };
 
+class StateBanks;
+
 class Charger {
  public:
   static Result<std::unique_ptr<Charger>> Open(ChargerConfig config, Link& link,
@@ -184,7 +187,7 @@ class Charger {
 
   Charger(ChargerConfig config, Link& link, Scheduler& scheduler);
   Status Load();
-  Status LoadState(const std::string& text);  // may throw nlohmann::json::exception
+  Status LoadState(const nlohmann::json& j);  // may throw nlohmann::json::exception
   Status Persist();
   nlohmann::json StateJson() const;
 
@@ -239,6 +242,7 @@ class Charger {
   Scheduler& scheduler_;
   std::vector<catalog::Evse> reported_layout_;
   std::unique_ptr<DeviceModel> model_;
+  std::unique_ptr<StateBanks> banks_;
 
   // persistent
   int boot_count_ = 0;
