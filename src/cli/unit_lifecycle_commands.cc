@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/secret_files.h"
+#include "evprov/common/csv.h"
 #include "evprov/pipeline/admission.h"
 #include "evprov/units/units.h"
 
@@ -16,17 +17,6 @@ using nlohmann::ordered_json;
 // The simulator's fleet manifest (docs/admission.md); the order is the contract.
 constexpr std::string_view kManifestHeader =
     "hardware_id,hardware_revision,serial,bootstrap_secret,idevid_cert,idevid_key,variant,faults\n";
-
-// One CSV cell (RFC 4180 quoting when needed).
-std::string Cell(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 struct BatchArgs {
   std::string order, revision, prefix, manifest, idevid_dir, variant_file, faults, station_secret;
@@ -81,7 +71,7 @@ void AddRegisterBatch(CLI::App* group, Context& ctx) {
     auto opened = SecretFile::Create(a->manifest);
     if (!opened.ok()) return opened.status().WithContext("--manifest");
     std::unique_ptr<SecretFile> manifest = std::move(opened).value();
-    pki::SecretString csv;
+    pki::SecretString contents;
     ordered_json out;
     EVPROV_TRY(WithTx(ctx, store::TxMode::kWrite, [&](store::Transaction& tx) -> Status {
       std::string text(kManifestHeader);
@@ -104,12 +94,11 @@ void AddRegisterBatch(CLI::App* group, Context& ctx) {
           cert = base + ".cert.pem";
           key = base + ".key.pem";
         }
-        text += Cell(unit.hardware_id) + "," + Cell(a->revision) + ",," + bootstrap + "," +
-                Cell(cert) + "," + Cell(key) + "," + Cell(a->variant_file) + "," + Cell(a->faults) +
-                "\n";
+        csv::AppendRecord(text, {unit.hardware_id, a->revision, "", bootstrap, cert, key,
+                                 a->variant_file, a->faults});
         std::fill(bootstrap.begin(), bootstrap.end(), '\0');
       }
-      csv = pki::SecretString(std::move(text));
+      contents = pki::SecretString(std::move(text));
       out = {{"order", a->order},
              {"registered", a->count},
              {"first_unit_id", first},
@@ -118,7 +107,7 @@ void AddRegisterBatch(CLI::App* group, Context& ctx) {
              {"manifest", a->manifest}};
       return Status::Ok();
     }));
-    EVPROV_TRY(manifest->Finish(csv.reveal()));
+    EVPROV_TRY(manifest->Finish(contents.reveal()));
     PrintObject(ctx, out);
     return Status::Ok();
   }));

@@ -183,6 +183,7 @@ Status UsePrivateKey(void* ssl_ctx, std::string_view key_pem) {
     return Status::InvalidArgument(IsTpmBlob(key_pem) ? "client key: cannot load the TPM key"
                                                       : "client key: cannot read the private key");
   }
+  if (IsTpmBlob(key_pem)) return UseTpmPrivateKey(ssl_ctx, key.get());
   if (SSL_CTX_use_PrivateKey(static_cast<SSL_CTX*>(ssl_ctx), key.get()) != 1) {
     ERR_clear_error();
     return Status::InvalidArgument("client key: rejected by the TLS context");

@@ -1,9 +1,11 @@
 #include "evprov/sim/fleet.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "evprov/common/log.h"
@@ -198,7 +200,38 @@ FleetSummary Fleet::Summary(FleetGoal goal) const {
 }
 
 void Fleet::Stop() {
-  for (auto& u : units_) u->Stop();
+  if (stopped_ || units_.empty()) return;
+  stopped_ = true;
+  const auto begin = std::chrono::steady_clock::now();
+  // Unit::Stop blocks until that unit is down (its strand drained, its
+  // connection closed; bounded). Workers take units from a shared index, so up
+  // to stop_threads units close at once and every one is down when all workers
+  // are joined. The units themselves stay alive until the Fleet goes.
+  std::atomic<std::size_t> next{0};
+  auto worker = [this, &next] {
+    for (std::size_t i = next.fetch_add(1); i < units_.size(); i = next.fetch_add(1)) {
+      units_[i]->Stop();
+    }
+  };
+  const std::size_t wanted =
+      std::min(units_.size(), static_cast<std::size_t>(std::max(1, options_.stop_threads)));
+  std::vector<std::thread> workers;
+  workers.reserve(wanted - 1);
+  for (std::size_t k = 1; k < wanted; ++k) {
+    try {
+      workers.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;  // fewer threads: the ones there (and this one) take all units
+    }
+  }
+  worker();
+  for (auto& t : workers) t.join();
+  log::Info("sim.fleet.stopped",
+            {{"units", units_.size()},
+             {"threads", workers.size() + 1},
+             {"elapsed_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - begin)
+                                .count()}});
 }
 
 }  // namespace evprov::sim

@@ -1,9 +1,10 @@
 #include "evprov/sim/manifest.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "evprov/common/csv.h"
 #include "sim/state_file.h"
 
 namespace evprov::sim {
@@ -97,36 +98,32 @@ Status CheckRow(const ManifestRow& r, std::string_view source, std::set<std::str
 }
 
 Result<std::vector<ManifestRow>> ParseCsv(std::string_view text, std::string_view source) {
-  std::istringstream in{std::string(text)};
-  std::string line;
-  std::vector<std::string> header;
-  std::vector<ManifestRow> rows;
-  while (std::getline(in, line)) {
-    std::string trimmed = Trim(line);
-    if (trimmed.empty() || trimmed.front() == '#') continue;
-    auto cells = Split(trimmed, ',');
-    if (header.empty()) {
-      header = cells;
-      for (const auto& h : header) {
-        if (std::find(Columns().begin(), Columns().end(), h) == Columns().end()) {
-          return Status::InvalidArgument(std::string(source) + " header, column '" + h +
-                                         "': unknown column");
-        }
-      }
-      continue;
+  auto records =
+      csv::Parse(text, {.skip_blank_lines = true, .comment = '#', .trim_unquoted = true});
+  if (!records.ok()) return records.status().WithContext(source);
+  if (records->empty()) return Status::InvalidArgument(std::string(source) + ": no header line");
+  const std::vector<std::string>& header = records->front().fields;
+  for (const auto& h : header) {
+    if (std::find(Columns().begin(), Columns().end(), h) == Columns().end()) {
+      return Status::InvalidArgument(std::string(source) + " header, column '" + h +
+                                     "': unknown column");
     }
+  }
+  std::vector<ManifestRow> rows;
+  for (std::size_t k = 1; k < records->size(); ++k) {
+    const std::vector<std::string>& cells = (*records)[k].fields;
     ManifestRow r;
-    r.row = static_cast<int>(rows.size()) + 1;
+    r.row = static_cast<int>(k);
     if (cells.size() != header.size()) {
-      return Status::InvalidArgument(std::string(source) + " row " + std::to_string(r.row) + ": " +
-                                     std::to_string(cells.size()) + " cells, the header has " +
-                                     std::to_string(header.size()));
+      return Status::InvalidArgument(std::string(source) + " row " + std::to_string(r.row) +
+                                     " (line " + std::to_string((*records)[k].line) +
+                                     "): " + std::to_string(cells.size()) +
+                                     " cells, the header has " + std::to_string(header.size()));
     }
     for (std::size_t i = 0; i < cells.size(); ++i)
       EVPROV_TRY(Assign(r, header[i], cells[i], source));
     rows.push_back(std::move(r));
   }
-  if (header.empty()) return Status::InvalidArgument(std::string(source) + ": no header line");
   return rows;
 }
 

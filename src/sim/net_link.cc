@@ -176,7 +176,6 @@ Result<ocpp::ClientOptions> NetLink::MakeOptions(const ConnectionParams& params,
   o.key_pem = params.client_key_pem;
   if (IsTpmBlob(o.key_pem)) {
     o.install_key = [key = o.key_pem](void* ctx) { return UsePrivateKey(ctx, key); };
-    o.openssl_library_context = TpmLibraryContext();
   }
   o.connect_timeout = options_.connect_timeout;
   if (options_.validate_messages) {

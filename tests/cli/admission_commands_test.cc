@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "evprov/common/csv.h"
 #include "evprov/pipeline/admission.h"
 #include "evprov/pki/credentials.h"
+#include "evprov/sim/manifest.h"
 #include "evprov/store/store.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
@@ -33,15 +35,6 @@ unsigned Mode(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return 0xFFFF;
   return st.st_mode & 0777;
-}
-
-std::vector<std::string> Split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, sep)) out.push_back(cell);
-  if (!line.empty() && line.back() == sep) out.emplace_back();
-  return out;
 }
 
 class CliAdmissionTest : public ::testing::Test {
@@ -144,16 +137,17 @@ TEST_F(CliAdmissionTest, RegisterBatchWritesTheFleetManifest) {
                   kCatalog + "/variants/wallbox-ac22.yaml"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Mode(manifest), 0600U);
-  std::istringstream in(ReadFile(manifest));
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line,
+  std::string text = ReadFile(manifest);
+  EXPECT_EQ(text.substr(0, text.find('\n')),
             "hardware_id,hardware_revision,serial,bootstrap_secret,idevid_cert,idevid_key,variant,"
             "faults");
+  auto records = csv::Parse(text);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 4U);
   int rows = 0;
-  while (std::getline(in, line)) {
-    auto cells = Split(line, ',');
-    ASSERT_EQ(cells.size(), 8U) << line;
+  for (std::size_t k = 1; k < records->size(); ++k) {
+    const std::vector<std::string>& cells = (*records)[k].fields;
+    ASSERT_EQ(cells.size(), 8U);
     EXPECT_EQ(cells[0], "WB-00000" + std::to_string(rows + 1));
     EXPECT_EQ(cells[1], "A1");
     EXPECT_EQ(cells[6], kCatalog + "/variants/wallbox-ac22.yaml");
@@ -172,6 +166,21 @@ TEST_F(CliAdmissionTest, RegisterBatchWritesTheFleetManifest) {
   EXPECT_EQ(clash.exit_code, 1);
   EXPECT_EQ(CliJson({"unit", "list"}).size(), 3U);
   EXPECT_EQ(Mode(dir_.File("clash.csv")), 0xFFFFU);
+
+  // Values that need quoting survive the writer and the simulator's reader.
+  const std::string odd_variant = dir_.File("variants, \"odd\"/wallbox.yaml");
+  CliRun quoted =
+      Cli({"unit", "register-batch", "--order", "WO-2026-0041", "--count", "1", "--revision", "A1",
+           "--hardware-id-prefix", "WQ-", "--manifest", dir_.File("quoted.csv"), "--variant-file",
+           odd_variant, "--faults", "drop-at=Reset;slow-responses=5"});
+  ASSERT_EQ(quoted.exit_code, 0) << quoted.err;
+  auto loaded = sim::LoadManifest(dir_.File("quoted.csv"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->size(), 1U);
+  EXPECT_EQ((*loaded)[0].hardware_id, "WQ-000001");
+  EXPECT_EQ((*loaded)[0].variant, odd_variant);
+  EXPECT_EQ((*loaded)[0].faults, (std::vector<std::string>{"drop-at=Reset", "slow-responses=5"}));
+  EXPECT_TRUE(AdmitFactory("WQ-000001", (*loaded)[0].bootstrap_secret).ok());
 }
 
 TEST_F(CliAdmissionTest, ReprovisionIssuesANewSecretAndClearsTheStep) {

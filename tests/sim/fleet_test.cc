@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "evprov/common/log.h"
 #include "sim/net_testing.h"
 #include "sim/sim_testing.h"
 #include "support/temp_dir.h"
@@ -39,6 +40,19 @@ long RssKiB() {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return 0;
+}
+
+// Raises the open-file limit for units connections in this process (client
+// and server sockets, state files, slack); false when the hard limit is lower.
+bool RaiseFileLimitFor(int units) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  const rlim_t wanted = 3 * static_cast<rlim_t>(units) + 1024;
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  }
+  return limit.rlim_cur >= wanted;
 }
 
 TEST(StepStatsTest, NearestRankPercentiles) {
@@ -100,18 +114,62 @@ TEST(FleetTest, AnInvalidUnitConfigFailsTheStartNamingTheUnit) {
   EXPECT_NE(s.message().find("FLEET-1"), std::string::npos) << s.message();
 }
 
+// Stop closes the units concurrently and returns only when every one is down:
+// no unit runs or is connected any more, and the server sees every connection
+// go (bounded wait: its side of the close is asynchronous).
+TEST(FleetTest, StopClosesEveryUnitAndReturnsWhenAllAreDown) {
+  constexpr int kUnits = 300;
+  if (!RaiseFileLimitFor(kUnits)) GTEST_SKIP() << "RLIMIT_NOFILE hard limit too low";
+  test::TempDir dir;
+  TestStation station({.threads = 1, .record = false});
+  auto configs = FleetConfigs(dir.path(), station.Url(), kUnits);
+  for (auto& c : configs) c.layout.resize(1);
+  FleetOptions options;
+  options.ramp_per_second = 0;  // all at once
+  options.unit.reconnect_delay = std::chrono::milliseconds(500);
+  options.unit.connect_timeout = std::chrono::seconds(30);
+  options.unit.validate_messages = false;
+  options.stop_threads = 16;
+  Fleet fleet(std::move(configs), options);
+  ASSERT_TRUE(fleet.Start().ok());
+  ASSERT_TRUE(fleet.WaitUntil(FleetGoal::kConnected, 120s))
+      << fleet.Summary(FleetGoal::kConnected).ToText();
+  ASSERT_EQ(station.server().connection_count(), static_cast<std::size_t>(kUnits));
+  ASSERT_EQ(station.count("<disconnected>"), 0U);
+
+  log::ScopedCapture capture;
+  fleet.Stop();
+  for (std::size_t i = 0; i < fleet.size(); ++i) {
+    UnitSnapshot s = fleet.snapshot(i);
+    EXPECT_FALSE(s.running) << s.hardware_id;
+    EXPECT_FALSE(s.connected) << s.hardware_id;
+  }
+  EXPECT_TRUE(station.WaitFor("<disconnected>", kUnits, 30s)) << station.count("<disconnected>");
+  EXPECT_EQ(station.server().connection_count(), 0U);
+  EXPECT_EQ(station.count("<connected>"), static_cast<std::size_t>(kUnits))
+      << "no unit reconnected while the fleet stopped";
+  auto stopped = [&capture] {
+    std::vector<nlohmann::json> out;
+    for (const auto& line : capture.sink().Lines()) {
+      auto j = nlohmann::json::parse(line);
+      if (j["event"] == "sim.fleet.stopped") out.push_back(j);
+    }
+    return out;
+  };
+  ASSERT_EQ(stopped().size(), 1U);
+  EXPECT_EQ(stopped()[0]["units"], kUnits);
+  EXPECT_EQ(stopped()[0]["threads"], 16);
+  std::cout << "[ fleet-stop ] units=" << kUnits
+            << " threads=16 stop_ms=" << stopped()[0]["elapsed_ms"] << "\n";
+  fleet.Stop();  // idempotent
+  EXPECT_EQ(stopped().size(), 1U);
+}
+
 // 2,000 simultaneous connections on loopback, each with Boot + Heartbeat.
 // Prints the memory per unit (no assertion on it beyond a sanity bound).
 TEST(FleetScaleTest, TwoThousandUnitsHoldTheirConnections) {
   constexpr int kUnits = 2000;
-  rlimit limit{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
-  rlim_t wanted = 3 * kUnits + 1024;  // client + server sockets, files, slack
-  if (limit.rlim_cur < wanted) {
-    limit.rlim_cur = std::min(wanted, limit.rlim_max);
-    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
-  }
-  if (limit.rlim_cur < wanted) GTEST_SKIP() << "RLIMIT_NOFILE hard limit too low";
+  if (!RaiseFileLimitFor(kUnits)) GTEST_SKIP() << "RLIMIT_NOFILE hard limit too low";
 
   test::TempDir dir;
   TestStation station({.boot_interval = 2, .threads = 1, .record = false});

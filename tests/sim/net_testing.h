@@ -43,6 +43,8 @@ struct StationOptions {
   int boot_interval = 300;
   int threads = 1;
   bool record = true;  // false: payloads are not kept (big fleets)
+  // Called with every WebSocket handshake (any thread), before the decision.
+  std::function<void(const ocpp::HandshakeInfo&)> on_handshake;
 };
 
 class TestStation {
@@ -57,7 +59,8 @@ class TestStation {
     o.max_connections = 20000;
     o.validator = &ocpp::SchemaValidator::Shared(ocpp::OcppVersion::kV201);
     std::string password = options_.password;
-    auto auth = [password](const ocpp::HandshakeInfo& info) {
+    auto auth = [password, hook = options_.on_handshake](const ocpp::HandshakeInfo& info) {
+      if (hook) hook(info);
       if (info.profile != ocpp::SecurityProfile::kMutualTls && !password.empty() &&
           info.password != password) {
         return ocpp::AuthDecision::Unauthorized();

@@ -121,6 +121,31 @@ TEST(ManifestTest, CsvAndJsonRows) {
   EXPECT_NE(cells.status().message().find("row 1"), std::string::npos);
 }
 
+TEST(ManifestTest, CsvQuotingPerRfc4180) {
+  auto quoted = ParseManifest(
+      "hardware_id,bootstrap_secret,variant,faults\r\n"
+      "\"HW-1\",s1-00000000000000,\"/v/wallbox, "
+      "\"\"AC\"\".yaml\",\"drop-at=Reset;slow-responses=5\"\r\n"
+      "HW-2,s2-00000000000000,\"multi\nline\",\r\n",
+      "m.csv");
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  ASSERT_EQ(quoted->size(), 2U);
+  EXPECT_EQ((*quoted)[0].hardware_id, "HW-1");
+  EXPECT_EQ((*quoted)[0].bootstrap_secret, "s1-00000000000000") << "CRLF: no CR in values";
+  EXPECT_EQ((*quoted)[0].variant, "/v/wallbox, \"AC\".yaml");
+  EXPECT_EQ((*quoted)[0].faults, (std::vector<std::string>{"drop-at=Reset", "slow-responses=5"}));
+  EXPECT_EQ((*quoted)[1].variant, "multi\nline");
+
+  auto open = ParseManifest(
+      "hardware_id,bootstrap_secret,variant\nHW-1,s1-00000000000000,a\nHW-2,s2-000,\"/v/x.yaml\n",
+      "m.csv");
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.status().message().find("m.csv: line 3, column 13: unterminated quoted field"),
+            std::string::npos)
+      << open.status().message();
+  EXPECT_EQ(open.status().message().find("s2-000"), std::string::npos) << "no secret in errors";
+}
+
 TEST(SimCliTest, RunUntilConnectedAgainstAStation) {
   test::TempDir dir;
   TestStation station({.password = kBootstrapSecret});

@@ -62,6 +62,7 @@ struct FleetOptions {
   UnitOptions unit;              // on_progress is ignored (the fleet reports)
   std::chrono::milliseconds progress_interval{1000};
   std::function<void(const FleetSummary&)> on_progress;  // on the waiting thread
+  int stop_threads = 64;  // Stop closes up to this many units at once
 };
 
 class Fleet {
@@ -78,6 +79,10 @@ class Fleet {
   // reporting progress every progress_interval.
   bool WaitUntil(FleetGoal goal, std::chrono::milliseconds timeout);
   FleetSummary Summary(FleetGoal goal) const;
+  // Stops every unit, up to stop_threads at once (each Unit::Stop is bounded),
+  // and returns when all of them are down: connections closed, no handler of
+  // theirs pending. The units stay (snapshots) until the Fleet is destroyed.
+  // Idempotent; the destructor calls it.
   void Stop();
 
   std::size_t size() const { return units_.size(); }
@@ -89,6 +94,7 @@ class Fleet {
   std::shared_ptr<ocpp::Runtime> runtime_;
   std::vector<std::unique_ptr<Unit>> units_;
   std::chrono::steady_clock::time_point start_;
+  bool stopped_ = false;
 };
 
 }  // namespace evprov::sim

@@ -1,6 +1,8 @@
 // The fleet manifest (evprov-sim fleet --manifest FILE): one row per unit,
-// CSV (a header line naming the columns, then one line per unit; no quoting:
-// values must not contain ',') or JSON (an array of objects, or {"units": [...]}).
+// CSV (RFC 4180, common/csv.h: a header line naming the columns, then one
+// record per unit; quoted fields may hold ',', quotes and line breaks; blank
+// lines and '#' comment lines are skipped; unquoted cells are trimmed) or JSON
+// (an array of objects, or {"units": [...]}).
 // Format reference: docs/sim.md.
 //
 // Columns: hardware_id (required); exactly one of bootstrap_secret or
@@ -9,7 +11,8 @@
 // (';'-separated fault flags, see faults.h). Unknown columns are refused.
 //
 // Errors name the source, the row (1-based, the header not counted) and the
-// column; they never quote a bootstrap secret.
+// column, or for malformed CSV the line and column of the text; they never
+// quote a bootstrap secret.
 // Thread-safety: values and pure functions.
 #pragma once
 
