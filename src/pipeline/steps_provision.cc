@@ -18,6 +18,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kValidationSlot = 2;
 constexpr int kEnvironmentSlot = 3;
 constexpr char kValidationPriority[] = "2,1";  // validation first, factory as the fallback
+constexpr char kSealingPriority[] = "3,2";     // field first; validation while sealing
 constexpr char kFieldPriority[] = "3";         // the environment's slot only
 
 std::int64_t MsSince(Clock::time_point t) {
@@ -242,14 +243,22 @@ asio::awaitable<Status> RunFinalize(StepContext& ctx) {
   co_return Status::Ok();
 }
 
-// The seal: the field profile becomes the only one in the priority list, then
-// the station root (the validation root) is deleted. Idempotent: a ready unit
-// that reconnects to the validation endpoint (the station died before its seal
-// was sent) is sealed again.
+// The seal, in three changes, so that a station killed between any two of
+// them leaves a unit that either comes back or is sealed:
+//   1. priority "3,2": the field profile first, the validation profile as the
+//      fallback (a unit that drops now fails to reach the field CSMS from the
+//      factory floor, falls back to the validation endpoint and is sealed
+//      again: a ready unit back there always is);
+//   2. the station root (the validation root) is deleted;
+//   3. priority "3": the field profile only.
+// A kill between 2 and 3 strands a unit that trusts no factory station any
+// more but still lists the (now unusable) validation slot; a kill after 3
+// and before the journal record strands a fully sealed unit. Both show as
+// ready without a "seal done" record (docs/pipeline.md, "The seal").
 asio::awaitable<Status> RunSeal(StepContext& ctx) {
-  const std::vector<catalog::VariableSetting> priority = {
-      Setting("OCPPCommCtrlr", "NetworkConfigurationPriority", kFieldPriority)};
-  PIPELINE_CO_TRY(co_await ctx.SetVariables("seal", priority));
+  const std::vector<catalog::VariableSetting> sealing = {
+      Setting("OCPPCommCtrlr", "NetworkConfigurationPriority", kSealingPriority)};
+  PIPELINE_CO_TRY(co_await ctx.SetVariables("seal", sealing));
   auto root_hash = sim::HashDataOf(ctx.services.station_root_pem, "SHA256");
   if (!root_hash.ok())
     co_return Status::Internal("seal: station root: " + root_hash.status().message());
@@ -271,6 +280,9 @@ asio::awaitable<Status> RunSeal(StepContext& ctx) {
     removed = true;
   }
   ctx.detail["validation_root_removed"] = removed;
+  const std::vector<catalog::VariableSetting> field_only = {
+      Setting("OCPPCommCtrlr", "NetworkConfigurationPriority", kFieldPriority)};
+  PIPELINE_CO_TRY(co_await ctx.SetVariables("seal", field_only));
   co_return Status::Ok();
 }
 

@@ -62,7 +62,7 @@ bool ReachedGoal(const UnitSnapshot& s, FleetGoal goal) {
     case FleetGoal::kConnected:
       return s.connected && s.registration == Registration::kAccepted;
     case FleetGoal::kProvisioned:
-      return s.provisioned;
+      return s.provisioned || s.step_times.contains(kStepProvisioned);
   }
   return false;
 }
@@ -178,7 +178,7 @@ FleetSummary Fleet::Summary(FleetGoal goal) const {
   for (const auto& u : units_) {
     UnitSnapshot s = u->snapshot();
     out.connected += ReachedGoal(s, FleetGoal::kConnected) ? 1 : 0;
-    out.provisioned += s.provisioned ? 1 : 0;
+    out.provisioned += ReachedGoal(s, FleetGoal::kProvisioned) ? 1 : 0;
     bytes += s.approximate_bytes;
     for (const auto& [step, t] : s.step_times) times[step].push_back(t);
     if (!ReachedGoal(s, goal)) {

@@ -151,6 +151,9 @@ TEST(UnitNetTest, DropFaultDropsWithoutAnswerAndReconnectsWithoutReboot) {
       UnitReaches(unit, [](const UnitSnapshot& s) { return Accepted(s) && s.connections == 2; }));
   EXPECT_EQ(unit.snapshot().boot_count, 1);  // no reboot
   EXPECT_EQ(station.boots(), 1U);            // still registered: no new BootNotification
+  // The unit counts the connection when its upgrade is answered; the station
+  // registers the session just after.
+  ASSERT_TRUE(station.WaitFor("<connected>", 2));
   auto again = station.Call("HW-0001", "GetVariables", GetOne("SecurityCtrlr", "Identity"));
   EXPECT_TRUE(again.ok()) << again.status().ToString();
 }

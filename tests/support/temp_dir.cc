@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 namespace evprov::test {
 
@@ -13,6 +14,10 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // EVPROV_KEEP_TEST_DIRS=1 keeps the directories (logs, stores) of a run for
+  // a post-mortem.
+  const char* keep = std::getenv("EVPROV_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string(keep) == "1") return;
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

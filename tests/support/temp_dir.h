@@ -1,4 +1,5 @@
-// A temporary directory removed (recursively) when the object goes away.
+// A temporary directory removed (recursively) when the object goes away
+// (kept when the environment has EVPROV_KEEP_TEST_DIRS=1).
 #pragma once
 
 #include <string>

@@ -27,7 +27,8 @@ namespace evprov::sim {
 
 enum class FleetGoal {
   kConnected,    // connected with BootNotification Accepted (factory or not)
-  kProvisioned,  // UnitSnapshot::provisioned
+  kProvisioned,  // UnitSnapshot::provisioned, now or earlier (a sealed unit
+                 // that later cannot reach its field CSMS stays counted)
 };
 Result<FleetGoal> ParseFleetGoal(std::string_view name);
 std::string_view FleetGoalName(FleetGoal goal);
@@ -42,7 +43,7 @@ struct FleetSummary {
   FleetGoal goal = FleetGoal::kConnected;
   std::size_t units = 0;
   std::size_t connected = 0;    // connected now, registration Accepted
-  std::size_t provisioned = 0;  // UnitSnapshot::provisioned now
+  std::size_t provisioned = 0;  // units that reached kProvisioned
   std::size_t failed = 0;       // did not reach the goal (before the timeout, or could not start)
   std::map<std::string, StepStats> steps;      // by step name (unit.h kStep*)
   std::chrono::milliseconds elapsed{0};        // since Start
