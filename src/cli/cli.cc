@@ -44,6 +44,7 @@ int Main(int argc, char** argv) {
   RegisterUnitCommands(app, ctx);
   RegisterCaCommands(app, ctx);
   RegisterDemoCommand(app, ctx);
+  RegisterAuditCommands(app, ctx);
   RegisterServeCommand(app, ctx);
 
   try {

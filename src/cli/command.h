@@ -87,6 +87,7 @@ void RegisterCatalogCommands(CLI::App& app, Context& ctx);
 void RegisterUnitCommands(CLI::App& app, Context& ctx);
 void RegisterCaCommands(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
+void RegisterAuditCommands(CLI::App& app, Context& ctx);
 // Added to the `unit` group: register-batch, reprovision, scrap.
 void RegisterUnitLifecycleCommands(CLI::App* unit_group, Context& ctx);
 // The key options of a CA pair (`ca init`, `ca init-station`).

@@ -239,7 +239,6 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
       bool factory_slot = slot == c.network_slots().end() || slot->second.factory;
       s.provisioned = s.connected && !s.factory_mode && !factory_slot &&
                       s.registration == Registration::kAccepted;
-      s.approximate_bytes = c.ApproximateBytes();
       auto mark = [&](const char* step, bool reached) {
         if (reached && !s.step_times.contains(step)) s.step_times[step] = Since(start_time_);
       };
@@ -256,6 +255,15 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
     {
       std::lock_guard lock(mu_);
       changed = !SameProgress(snapshot_, s);
+    }
+    // Measuring the charger walks all its state: done when the progress
+    // changes and on every kMeasureEvery-th refresh, not after every message.
+    if (charger_ && (changed || ++refreshes_since_measure_ >= kMeasureEvery)) {
+      s.approximate_bytes = charger_->ApproximateBytes();
+      refreshes_since_measure_ = 0;
+    }
+    {
+      std::lock_guard lock(mu_);
       snapshot_ = s;
     }
     changed_.notify_all();
@@ -280,9 +288,12 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
     Impl& unit_;
   };
 
+  static constexpr int kMeasureEvery = 32;
+
   ChargerConfig config_;
   std::shared_ptr<ocpp::Runtime> runtime_;
   UnitOptions options_;
+  int refreshes_since_measure_ = 0;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   AsioScheduler scheduler_;
   RefreshingScheduler refreshing_scheduler_{*this};

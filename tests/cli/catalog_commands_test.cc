@@ -3,36 +3,18 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "support/cli_runner.h"
-#include "support/temp_dir.h"
+#include "cli/cli_store_fixture.h"
 
 namespace evprov::test {
 namespace {
 
 using nlohmann::json;
 
-const std::string kCatalog = std::string(EVPROV_SOURCE_DIR) + "/examples/catalog";
+const std::string& kCatalog = kExampleCatalog;
 
 // A store with the example environments imported, as engineer "eva".
-class CliCatalogTest : public ::testing::Test {
+class CliCatalogTest : public CliStoreTest {
  protected:
-  void SetUp() override {
-    db_ = dir_.File("e.db");
-    ASSERT_EQ(Cli({"init"}).exit_code, 0);
-    CliRun r = Cli({"--actor", "eva", "env", "import", kCatalog + "/environments/staging.yaml",
-                    kCatalog + "/environments/production.yaml"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  CliRun Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--store", db_});
-    return RunCli(args);
-  }
-  json CliJson(std::vector<std::string> args) {
-    args.insert(args.begin(), "--json");
-    CliRun r = Cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.exit_code == 0 ? json::parse(r.out) : json();
-  }
   void ImportVariants() {
     CliRun r = Cli({"--actor", "eva", "variant", "import", kCatalog + "/variants/wallbox-ac22.yaml",
                     kCatalog + "/variants/dc150.yaml"});
@@ -43,8 +25,6 @@ class CliCatalogTest : public ::testing::Test {
     std::ofstream(path) << text;
     return path;
   }
-  TempDir dir_;
-  std::string db_;
 };
 
 TEST_F(CliCatalogTest, VariantImportListShow) {
