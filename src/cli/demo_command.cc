@@ -158,8 +158,7 @@ Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   return ChildProcess::Start(
       {sim, "fleet", "--manifest", f.manifest_file, "--factory-url", f.factory_url, "--trust",
        f.trust_file, "--state-root", f.dir + "/sim", "--boot-delay-ms",
-       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads), "--exit-when",
-       "provisioned", "--timeout", std::to_string(a.timeout_s), "--json"},
+       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads), "--json"},
       {.stdout_file = f.dir + "/fleet-summary.json", .stderr_file = f.dir + "/fleet.log"});
 }
 

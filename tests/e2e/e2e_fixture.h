@@ -59,25 +59,15 @@ inline Result<ChildProcess> StartStation(const PreparedDemo& p, int run) {
                               .stderr_file = p.dir + "/station-" + std::to_string(run) + ".log"});
 }
 
-inline Result<ChildProcess> StartFleet(const PreparedDemo& p, int timeout_s,
+// The fleet runs until it is sent SIGTERM: the station, not the chargers,
+// knows when a unit's journey is over (a charger counts itself provisioned
+// when it leaves factory mode, before finalize and the seal are done).
+inline Result<ChildProcess> StartFleet(const PreparedDemo& p,
                                        const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> argv = {kEvprovSim,
-                                   "fleet",
-                                   "--manifest",
-                                   p.manifest,
-                                   "--factory-url",
-                                   p.factory_url,
-                                   "--trust",
-                                   p.trust,
-                                   "--state-root",
-                                   p.dir + "/sim",
-                                   "--exit-when",
-                                   "provisioned",
-                                   "--timeout",
-                                   std::to_string(timeout_s),
-                                   "--json",
-                                   "--boot-delay-ms",
-                                   "100"};
+  std::vector<std::string> argv = {
+      kEvprovSim,    "fleet",           "--manifest", p.manifest,     "--factory-url",
+      p.factory_url, "--trust",         p.trust,      "--state-root", p.dir + "/sim",
+      "--json",      "--boot-delay-ms", "100"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return ChildProcess::Start(
       argv, {.stdout_file = p.dir + "/fleet-summary.json", .stderr_file = p.dir + "/fleet.log"});
@@ -92,6 +82,7 @@ struct BatchOutcome {
   std::set<std::string> serials;
   std::set<std::string> charger_ids;
   int units_with_one_valid_certificate = 0;
+  std::int64_t sealed = 0;  // units with a "seal done" journal record
 };
 
 inline BatchOutcome ReadOutcome(const PreparedDemo& p) {
@@ -121,6 +112,11 @@ inline BatchOutcome ReadOutcome(const PreparedDemo& p) {
           for (const auto& c : certs) valid += c.revoked_at ? 0 : 1;
           if (valid == 1) ++out.units_with_one_valid_certificate;
         }
+        EVPROV_ASSIGN_OR_RETURN(auto row, tx.QueryOne("sealed units",
+                                                      "SELECT COUNT(DISTINCT unit_id) FROM "
+                                                      "unit_journal WHERE step = 'seal' AND "
+                                                      "event = 'done'"));
+        out.sealed = row.Int(0);
         return Status::Ok();
       });
   EXPECT_TRUE(st.ok()) << st.ToString();
