@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "evprov/common/log.h"
 #include "evprov/identity/connectors.h"
@@ -149,12 +152,21 @@ TEST_F(StationEndToEnd, ProdlikeDc150Profile3EndsReady) {
 }
 
 TEST_F(StationEndToEnd, StagingDc150AndProdlikeWallboxTogether) {
-  std::vector<UnitOutcome> outcomes;
-  std::mutex mu;
+  // Shared with the station's threads, which report a unit after its seal,
+  // a moment after the store says ready: it outlives this test body.
+  struct Outcomes {
+    std::mutex mu;
+    std::vector<UnitOutcome> list;
+    std::size_t size() {
+      std::lock_guard lock(mu);
+      return list.size();
+    }
+  };
+  auto outcomes = std::make_shared<Outcomes>();
   StationOptions o = Options();
-  o.on_unit_finished = [&](const UnitOutcome& out) {
-    std::lock_guard lock(mu);
-    outcomes.push_back(out);
+  o.on_unit_finished = [outcomes](const UnitOutcome& out) {
+    std::lock_guard lock(outcomes->mu);
+    outcomes->list.push_back(out);
   };
   StartStation(o);
   TestUnit a = Register("HW-SDC-1", "WO-S-DC");
@@ -166,9 +178,10 @@ TEST_F(StationEndToEnd, StagingDc150AndProdlikeWallboxTogether) {
   EXPECT_EQ(ua.state, units::UnitState::kReady) << ua.failure_reason.value_or("");
   EXPECT_EQ(ub.state, units::UnitState::kReady) << ub.failure_reason.value_or("");
   EXPECT_NE(ua.serial, ub.serial);
-  std::lock_guard lock(mu);
-  ASSERT_EQ(outcomes.size(), 2u);
-  for (const auto& out : outcomes) EXPECT_EQ(out.state, "ready");
+  for (int i = 0; i < 100 && outcomes->size() < 2; ++i) std::this_thread::sleep_for(100ms);
+  std::lock_guard lock(outcomes->mu);
+  ASSERT_EQ(outcomes->list.size(), 2u);
+  for (const auto& out : outcomes->list) EXPECT_EQ(out.state, "ready");
 }
 
 // --- faults -------------------------------------------------------------------------
