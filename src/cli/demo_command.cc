@@ -28,6 +28,7 @@
 #include "cli/station_runner.h"
 #include "evprov/common/process.h"
 #include "evprov/units/units.h"
+#include "pipeline/journal.h"
 
 #ifndef EVPROV_SOURCE_DIR
 #define EVPROV_SOURCE_DIR "."
@@ -140,11 +141,8 @@ std::int64_t ReadyCount(const std::map<std::string, pipeline::UnitOutcome>& done
 // Units whose seal is journaled.
 std::int64_t SealedCount(Context& ctx) {
   auto n = FetchJson(ctx, store::TxMode::kRead, [](store::Transaction& tx) -> Result<ordered_json> {
-    EVPROV_ASSIGN_OR_RETURN(auto row,
-                            tx.QueryOne("sealed units",
-                                        "SELECT COUNT(DISTINCT unit_id) FROM unit_journal "
-                                        "WHERE step = 'seal' AND event = 'done'"));
-    return ordered_json(row.Int(0));
+    EVPROV_ASSIGN_OR_RETURN(std::int64_t sealed, pipeline::CountSealedUnits(tx));
+    return ordered_json(sealed);
   });
   return n.ok() ? n->get<std::int64_t>() : 0;
 }

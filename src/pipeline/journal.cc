@@ -64,4 +64,11 @@ Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int6
   return out;
 }
 
+Result<std::int64_t> CountSealedUnits(store::Transaction& tx) {
+  EVPROV_ASSIGN_OR_RETURN(auto row, tx.QueryOne("sealed units",
+                                                "SELECT COUNT(DISTINCT unit_id) FROM unit_journal "
+                                                "WHERE step = 'seal' AND event = 'done'"));
+  return row.Int(0);
+}
+
 }  // namespace evprov::pipeline

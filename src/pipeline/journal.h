@@ -45,4 +45,7 @@ struct JournalRecord {
 // The unit's journal, oldest first.
 Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int64_t unit_id);
 
+// Units whose seal is journaled as done (docs/pipeline.md, "The seal").
+Result<std::int64_t> CountSealedUnits(store::Transaction& tx);
+
 }  // namespace evprov::pipeline

@@ -16,6 +16,7 @@
 #include "evprov/pki/issuance.h"
 #include "evprov/store/store.h"
 #include "evprov/units/units.h"
+#include "pipeline/journal.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
@@ -112,11 +113,7 @@ inline BatchOutcome ReadOutcome(const PreparedDemo& p) {
           for (const auto& c : certs) valid += c.revoked_at ? 0 : 1;
           if (valid == 1) ++out.units_with_one_valid_certificate;
         }
-        EVPROV_ASSIGN_OR_RETURN(auto row, tx.QueryOne("sealed units",
-                                                      "SELECT COUNT(DISTINCT unit_id) FROM "
-                                                      "unit_journal WHERE step = 'seal' AND "
-                                                      "event = 'done'"));
-        out.sealed = row.Int(0);
+        EVPROV_ASSIGN_OR_RETURN(out.sealed, pipeline::CountSealedUnits(tx));
         return Status::Ok();
       });
   EXPECT_TRUE(st.ok()) << st.ToString();
