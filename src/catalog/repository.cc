@@ -161,10 +161,29 @@ Status ApproveVariant(store::Transaction& tx, std::string_view name, int version
   return Status::Ok();
 }
 
-Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version) {
+std::size_t VariantCache::parses() const {
+  std::lock_guard lock(mu_);
+  return parses_;
+}
+
+Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version,
+                           VariantCache* cache) {
   EVPROV_ASSIGN_OR_RETURN(StoredVariant stored, FindVariant(tx, name, version));
+  const std::string key = stored.record.content_sha256 + '/' + stored.record.name + '@' +
+                          std::to_string(stored.record.version);
+  if (cache != nullptr) {
+    std::lock_guard lock(cache->mu_);
+    auto it = cache->parsed_.find(key);
+    if (it != cache->parsed_.end()) return it->second;
+  }
   EVPROV_ASSIGN_OR_RETURN(Variant v, VariantFromJson(stored.document));
   v.version = stored.record.version;
+  if (cache != nullptr) {
+    std::lock_guard lock(cache->mu_);
+    ++cache->parses_;
+    if (cache->parsed_.size() >= VariantCache::kMaxEntries) cache->parsed_.clear();
+    cache->parsed_.emplace(key, v);
+  }
   return v;
 }
 

@@ -9,6 +9,7 @@
 // 3. Report: progress while it runs, then a table per unit, the per-step
 //    timings and where the records are.
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -71,6 +72,15 @@ class Outcomes {
   mutable std::mutex mu_;
   std::map<std::string, pipeline::UnitOutcome> by_hardware_id_;
 };
+
+// CPU time (user + system) of this process (RUSAGE_SELF) or of its waited-for
+// children (RUSAGE_CHILDREN), in milliseconds.
+double CpuMs(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(u.ru_utime) + ms(u.ru_stime);
+}
 
 std::string Seconds(Clock::duration d) {
   char buf[32];
@@ -196,6 +206,8 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
             << "fleet:   " << total
             << " simulated chargers (evprov-sim fleet, its own process)\n\n";
   const auto start = Clock::now();
+  const double station_cpu_start = CpuMs(RUSAGE_SELF);
+  const double children_cpu_start = CpuMs(RUSAGE_CHILDREN);
   EVPROV_ASSIGN_OR_RETURN(ChildProcess fleet, StartFleet(a, f));
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto last_line = Clock::time_point{};
@@ -223,6 +235,10 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
   fleet.Wait(std::chrono::seconds(5));
   const pipeline::Progress progress = running.station->progress();
   running.station->Stop();
+  // Per unit, from the fleet's start: what the station (this process) and the
+  // fleet (a child, waited for above) spent.
+  const double station_cpu_ms = CpuMs(RUSAGE_SELF) - station_cpu_start;
+  const double fleet_cpu_ms = CpuMs(RUSAGE_CHILDREN) - children_cpu_start;
 
   auto done = outcomes.Copy();
   EVPROV_ASSIGN_OR_RETURN(ordered_json units, UnitTable(ctx, done));
@@ -235,20 +251,27 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
   std::cout << "\nper step (successful attempts, milliseconds):\n";
   ordered_json steps = StepTable(progress);
   PrintListing(ctx, {"step", "done", "retried", "failed", "p50_ms", "p95_ms", "p99_ms"}, steps);
-  char rate[64];
+  char rate[96];
   std::snprintf(rate, sizeof rate, "%.1f units/s", seconds > 0 ? ready / seconds : 0.0);
   std::cout << "\n"
             << ready << " of " << total << " units ready in " << Seconds(elapsed) << " (" << rate
-            << ")\n"
+            << ")\n";
+  std::snprintf(rate, sizeof rate, "%.1f ms station + %.1f ms fleet", station_cpu_ms / total,
+                fleet_cpu_ms / total);
+  std::cout << "CPU per unit: " << rate << "\n"
             << "records:  " << f.dir << "/evprov.db\n"
             << "  evprov --store " << f.dir << "/evprov.db unit list | unit show HW-S-000001"
             << " | audit verify\n"
             << "fleet:    " << f.dir << "/fleet-summary.json, " << f.dir << "/fleet.log\n";
   if (!a.summary_json.empty()) {
-    ordered_json summary = {
-        {"units", total},     {"ready", ready},
-        {"seconds", seconds}, {"units_per_second", seconds > 0 ? ready / seconds : 0.0},
-        {"steps", steps},     {"dir", f.dir}};
+    ordered_json summary = {{"units", total},
+                            {"ready", ready},
+                            {"seconds", seconds},
+                            {"units_per_second", seconds > 0 ? ready / seconds : 0.0},
+                            {"steps", steps},
+                            {"dir", f.dir},
+                            {"station_cpu_ms_per_unit", station_cpu_ms / total},
+                            {"fleet_cpu_ms_per_unit", fleet_cpu_ms / total}};
     std::ofstream(a.summary_json) << summary.dump(2) << "\n";
   }
   if (ready != total) {

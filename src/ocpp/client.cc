@@ -32,14 +32,15 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
       std::lock_guard lock(mu_);
       if (session_) return done(Status::FailedPrecondition("ocpp client: already connected"));
       if (endpoint->tls && !tls_) {
-        auto tls = MakeClientTlsContext(options_);
+        auto tls = MakeClientTls(options_);
         if (!tls.ok()) return done(tls.status());
-        tls_ = *tls;
+        tls_ = std::move(tls->context);
+        tls_identity_ = std::move(tls->identity);
       }
     }
-    request_ = ConnectRequest{*endpoint,         options_.identity,
-                              options_.password, options_.subprotocols,
-                              options_.limits,   options_.connect_timeout};
+    request_ = ConnectRequest{
+        *endpoint,       options_.identity,        options_.password, options_.subprotocols,
+        options_.limits, options_.connect_timeout, tls_identity_};
     auto strand = asio::make_strand(runtime_->impl().ioc());
     asio::co_spawn(strand, DoConnect(strand, std::move(done)), asio::detached);
   }
@@ -138,6 +139,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
   std::shared_ptr<Runtime> runtime_;
   ConnectRequest request_;
   std::shared_ptr<asio::ssl::context> tls_;
+  std::shared_ptr<const ClientIdentity> tls_identity_;
   mutable std::mutex mu_;
   std::condition_variable closed_cv_;
   std::shared_ptr<RpcSession> session_;

@@ -13,16 +13,12 @@
 #include <string>
 
 #include "evprov/common/hex.h"
+#include "pki/pem_memo.h"
 
 namespace evprov::ocpp {
 namespace {
 
 namespace ssl = boost::asio::ssl;
-
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 std::string LastOpenSslError() {
   unsigned long e = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
@@ -78,17 +74,30 @@ Status LoadTrust(SSL_CTX* native, const TlsFiles& tls) {
 }
 
 Status LoadTrustPem(SSL_CTX* native, std::string_view pem) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   X509_STORE* store = SSL_CTX_get_cert_store(native);
-  int added = 0;
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    int ok = X509_STORE_add_cert(store, cert);
-    X509_free(cert);
-    if (ok != 1) return Status::InvalidArgument("tls.ca_pem: cannot add: " + LastOpenSslError());
-    ++added;
+  auto anchors = pki::ossl::MemoCerts(pem);
+  for (const auto& cert : anchors) {
+    if (X509_STORE_add_cert(store, cert.get()) != 1) {
+      return Status::InvalidArgument("tls.ca_pem: cannot add: " + LastOpenSslError());
+    }
   }
-  ERR_clear_error();  // the end of the PEM input
-  if (added == 0) return Status::InvalidArgument("tls.ca_pem: no certificate");
+  if (anchors.empty()) return Status::InvalidArgument("tls.ca_pem: no certificate");
+  return Status::Ok();
+}
+
+// The client chain (leaf first) into a context, for a key install_key puts there.
+Status LoadChainPem(SSL_CTX* native, std::string_view cert_pem) {
+  auto certs = pki::ossl::MemoCerts(cert_pem);
+  if (certs.empty()) return Status::InvalidArgument("tls.cert_pem: no certificate");
+  if (SSL_CTX_use_certificate(native, certs.front().get()) != 1 ||
+      SSL_CTX_clear_chain_certs(native) != 1) {
+    return Status::InvalidArgument("tls.cert_pem: cannot use: " + LastOpenSslError());
+  }
+  for (std::size_t i = 1; i < certs.size(); ++i) {
+    if (SSL_CTX_add1_chain_cert(native, certs[i].get()) != 1) {
+      return Status::InvalidArgument("tls.cert_pem: bad chain: " + LastOpenSslError());
+    }
+  }
   return Status::Ok();
 }
 
@@ -97,45 +106,6 @@ Status InstallKey(SSL_CTX* native, const std::function<Status(void*)>& install_k
   if (SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
     return Status::InvalidArgument("tls key: does not match the client certificate");
-  }
-  return Status::Ok();
-}
-
-// Client chain (leaf first) and key from memory. The key is a secret: errors
-// never quote it.
-Status LoadIdentityPem(SSL_CTX* native, std::string_view cert_pem, std::string_view key_pem,
-                       const std::function<Status(void*)>& install_key) {
-  if (cert_pem.empty()) return Status::InvalidArgument("tls.cert_pem: required with a key");
-  BioPtr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
-  X509* leaf = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
-  if (leaf == nullptr) {
-    ERR_clear_error();
-    return Status::InvalidArgument("tls.cert_pem: no certificate");
-  }
-  int ok = SSL_CTX_use_certificate(native, leaf);
-  X509_free(leaf);
-  if (ok != 1) return Status::InvalidArgument("tls.cert_pem: cannot use: " + LastOpenSslError());
-  SSL_CTX_clear_chain_certs(native);
-  while (X509* extra = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    if (SSL_CTX_add0_chain_cert(native, extra) != 1) {
-      X509_free(extra);
-      return Status::InvalidArgument("tls.cert_pem: bad chain: " + LastOpenSslError());
-    }
-  }
-  ERR_clear_error();
-  if (install_key) return InstallKey(native, install_key);
-  if (key_pem.empty()) return Status::InvalidArgument("tls.key_pem: required with a certificate");
-  BioPtr kbio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(kbio.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr) {
-    ERR_clear_error();
-    return Status::InvalidArgument("tls.key_pem: cannot read the private key");
-  }
-  ok = SSL_CTX_use_PrivateKey(native, key);
-  EVP_PKEY_free(key);
-  if (ok != 1 || SSL_CTX_check_private_key(native) != 1) {
-    ERR_clear_error();
-    return Status::InvalidArgument("tls.key_pem: does not match tls.cert_pem");
   }
   return Status::Ok();
 }
@@ -162,15 +132,17 @@ namespace {
 // Below MakeClientTlsContext: builds a new context.
 Result<std::shared_ptr<ssl::context>> BuildClientTlsContext(const ClientOptions& options);
 
-bool HasClientIdentity(const ClientOptions& o) {
-  return !o.cert_pem.empty() || !o.key_pem.empty() || !o.tls.cert_file.empty() ||
-         !o.tls.key_file.empty() || o.install_key || o.openssl_library_context != nullptr;
+// An identity that cannot be presented per connection (ClientIdentity)
+// needs a context of its own.
+bool NeedsOwnContext(const ClientOptions& o) {
+  return !o.tls.cert_file.empty() || !o.tls.key_file.empty() || o.install_key ||
+         o.openssl_library_context != nullptr;
 }
 
-// Client contexts without a client identity depend only on the trust
-// anchors, and a fleet's units all trust the same station root: they share
-// one context (building one costs OpenSSL 3 about a millisecond; a built
-// context is read-only). Keyed by the anchors; bounded.
+// Client contexts without a client identity of their own depend only on the
+// trust anchors, and a fleet's units all trust the same station root: they
+// share one context (building one costs OpenSSL 3 about a millisecond; a
+// built context is read-only). Keyed by the anchors; bounded.
 class AnchorOnlyContexts {
  public:
   std::shared_ptr<ssl::context> Find(const std::string& key) {
@@ -197,16 +169,57 @@ AnchorOnlyContexts& SharedContexts() {
 
 }  // namespace
 
-Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const ClientOptions& options) {
-  const bool shareable = !HasClientIdentity(options);
-  std::string key;
-  if (shareable) {
-    key = options.tls.ca_file + '\n' + options.ca_pem;
-    if (auto shared = SharedContexts().Find(key)) return shared;
+ClientIdentity::~ClientIdentity() {
+  X509_free(leaf_);
+  for (X509* c : chain_) X509_free(c);
+  EVP_PKEY_free(key_);
+}
+
+Result<std::shared_ptr<const ClientIdentity>> ClientIdentity::FromPem(std::string_view cert_pem,
+                                                                      std::string_view key_pem) {
+  if (cert_pem.empty()) return Status::InvalidArgument("tls.cert_pem: required with a key");
+  if (key_pem.empty()) return Status::InvalidArgument("tls.key_pem: required with a certificate");
+  auto certs = pki::ossl::MemoCerts(cert_pem);
+  if (certs.empty()) return Status::InvalidArgument("tls.cert_pem: no certificate");
+  pki::ossl::PKey key = pki::ossl::MemoKey(key_pem);
+  if (!key) return Status::InvalidArgument("tls.key_pem: cannot read the private key");
+  if (X509_check_private_key(certs.front().get(), key.get()) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument("tls.key_pem: does not match tls.cert_pem");
   }
-  EVPROV_ASSIGN_OR_RETURN(auto ctx, BuildClientTlsContext(options));
-  if (shareable) SharedContexts().Add(std::move(key), ctx);
-  return ctx;
+  std::shared_ptr<ClientIdentity> id(new ClientIdentity());
+  id->leaf_ = certs.front().release();
+  for (std::size_t i = 1; i < certs.size(); ++i) id->chain_.push_back(certs[i].release());
+  id->key_ = key.release();
+  return std::shared_ptr<const ClientIdentity>(std::move(id));
+}
+
+Status ClientIdentity::ApplyTo(SSL* ssl) const {
+  bool ok = SSL_use_certificate(ssl, leaf_) == 1 && SSL_clear_chain_certs(ssl) == 1;
+  for (X509* c : chain_) ok = ok && SSL_add1_chain_cert(ssl, c) == 1;
+  ok = ok && SSL_use_PrivateKey(ssl, key_) == 1;
+  if (!ok)
+    return Status::Internal("tls: cannot present the client certificate: " + LastOpenSslError());
+  return Status::Ok();
+}
+
+Result<ClientTls> MakeClientTls(const ClientOptions& options) {
+  ClientTls out;
+  if ((!options.cert_pem.empty() || !options.key_pem.empty()) && !options.install_key) {
+    EVPROV_ASSIGN_OR_RETURN(out.identity,
+                            ClientIdentity::FromPem(options.cert_pem, options.key_pem));
+  }
+  if (NeedsOwnContext(options)) {
+    EVPROV_ASSIGN_OR_RETURN(out.context, BuildClientTlsContext(options));
+    return out;
+  }
+  std::string key = options.tls.ca_file + '\n' + options.ca_pem;
+  out.context = SharedContexts().Find(key);
+  if (!out.context) {
+    EVPROV_ASSIGN_OR_RETURN(out.context, BuildClientTlsContext(options));
+    SharedContexts().Add(std::move(key), out.context);
+  }
+  return out;
 }
 
 namespace {
@@ -223,8 +236,9 @@ Result<std::shared_ptr<ssl::context>> BuildClientTlsContext(const ClientOptions&
   if (!tls.ca_file.empty()) EVPROV_TRY(LoadTrust(native, tls));
   if (!options.ca_pem.empty()) EVPROV_TRY(LoadTrustPem(native, options.ca_pem));
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
-  if (!options.cert_pem.empty() || !options.key_pem.empty()) {
-    EVPROV_TRY(LoadIdentityPem(native, options.cert_pem, options.key_pem, options.install_key));
+  if ((!options.cert_pem.empty() || !options.key_pem.empty()) && options.install_key) {
+    EVPROV_TRY(LoadChainPem(native, options.cert_pem));
+    EVPROV_TRY(InstallKey(native, options.install_key));
   } else if (!tls.cert_file.empty() || !tls.key_file.empty()) {
     if (options.install_key) {
       if (SSL_CTX_use_certificate_chain_file(native, tls.cert_file.c_str()) != 1) {

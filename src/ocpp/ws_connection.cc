@@ -243,6 +243,9 @@ asio::awaitable<Result<Connected>> ConnectWebSocket(asio::any_io_executor strand
   }
 
   TlsStream stream(std::move(tcp), *tls);
+  if (request.tls_identity) {
+    if (Status s = request.tls_identity->ApplyTo(stream.native_handle()); !s.ok()) co_return s;
+  }
   error_code addr_ec;
   asio::ip::make_address(request.endpoint.host, addr_ec);
   if (addr_ec) SSL_set_tlsext_host_name(stream.native_handle(), request.endpoint.host.c_str());

@@ -56,6 +56,8 @@ asio::awaitable<std::optional<Accepted>> AcceptWebSocket(asio::ip::tcp::socket s
                                                          asio::ssl::context* tls,
                                                          const AcceptPolicy& policy);
 
+class ClientIdentity;  // tls.h
+
 struct ConnectRequest {
   Endpoint endpoint;
   std::string identity;
@@ -63,6 +65,8 @@ struct ConnectRequest {
   std::vector<std::string> subprotocols;
   ConnectionLimits limits;
   std::chrono::milliseconds connect_timeout{10000};
+  // Presented on the TLS connection when the context does not carry one.
+  std::shared_ptr<const ClientIdentity> tls_identity;
 };
 struct Connected {
   std::unique_ptr<WsConnection> connection;

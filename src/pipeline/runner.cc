@@ -16,7 +16,8 @@ struct UnitRecords {
   std::string environment;
 };
 
-Result<UnitRecords> LoadUnit(store::Store& store, std::int64_t unit_id) {
+Result<UnitRecords> LoadUnit(store::Store& store, catalog::VariantCache& variants,
+                             std::int64_t unit_id) {
   UnitRecords out;
   EVPROV_TRY(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
     EVPROV_ASSIGN_OR_RETURN(out.unit, units::GetUnit(tx, unit_id));
@@ -24,8 +25,9 @@ Result<UnitRecords> LoadUnit(store::Store& store, std::int64_t unit_id) {
       return Status::FailedPrecondition("unit " + std::to_string(unit_id) + " has no work order");
     }
     EVPROV_ASSIGN_OR_RETURN(auto order, catalog::GetWorkOrder(tx, *out.unit.work_order_id));
-    EVPROV_ASSIGN_OR_RETURN(out.variant, catalog::GetVariant(tx, order.order.variant_name,
-                                                             order.order.variant_version));
+    EVPROV_ASSIGN_OR_RETURN(
+        out.variant,
+        catalog::GetVariant(tx, order.order.variant_name, order.order.variant_version, &variants));
     out.environment = order.order.environment;
     return Status::Ok();
   }));
@@ -91,7 +93,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
   const std::int64_t unit_id = channel->unit_id();
   // The work order and its variant do not change while the unit runs: read
   // them once; the unit's own record is read again before every step.
-  auto records = LoadUnit(*services.store, unit_id);
+  auto records = LoadUnit(*services.store, *services.variants, unit_id);
   for (bool first = true;; first = false) {
     if (channel->cancelled()) break;
     if (!first && records.ok()) {

@@ -112,6 +112,7 @@ class Station::Impl {
   // The steps' writes, committed in groups; drained before runtime_ goes
   // (its callbacks post to the runtime's executor).
   std::unique_ptr<store::GroupCommit> commits_;
+  catalog::VariantCache variants_;
   std::unique_ptr<ocpp::Server> factory_;
   std::unique_ptr<ocpp::Server> idevid_;
   std::map<std::string, std::unique_ptr<ocpp::Server>> validation_;
@@ -304,6 +305,7 @@ Status Station::Impl::Start() {
   services_.store = options_.store;
   commits_ = std::make_unique<store::GroupCommit>(*options_.store);
   services_.commits = commits_.get();
+  services_.variants = &variants_;
   services_.secret = options_.secret;
   services_.options = &options_;
   EVPROV_ASSIGN_OR_RETURN(services_.station_root_pem,

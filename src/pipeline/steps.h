@@ -34,6 +34,10 @@
 #include "evprov/units/units.h"
 #include "pipeline/unit_channel.h"
 
+namespace evprov::catalog {
+class VariantCache;  // evprov/catalog/repository.h
+}
+
 // EVPROV_TRY for coroutines.
 #define PIPELINE_CO_TRY(expr)                     \
   do {                                            \
@@ -73,7 +77,8 @@ struct EnvironmentRuntime {
 // What the station gives every step (read-only while units run).
 struct Services {
   store::Store* store = nullptr;
-  store::GroupCommit* commits = nullptr;  // every write of the steps goes through it
+  store::GroupCommit* commits = nullptr;      // every write of the steps goes through it
+  catalog::VariantCache* variants = nullptr;  // the station's parsed variants
   const pki::StationSecret* secret = nullptr;
   const StationOptions* options = nullptr;
   std::string station_root_pem;

@@ -14,9 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "evprov/common/hex.h"
+#include "pki/pem_memo.h"
 #include "sim/tls_key.h"
 
 namespace evprov::sim {
@@ -47,68 +47,15 @@ std::string BioString(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
-// OpenSSL 3 builds a decoder chain for every PEM it parses (about 0.1 ms);
-// a fleet parses the same PEM again and again: every unit's copy of the CSMS
-// root, a unit's key for its CSR, for the check of its certificate and for
-// each TLS context. Parsed certificates and keys are not modified after
-// reading and are reference-counted, so one parsed copy per PEM text is
-// shared (thread-safe; bounded: emptied when it reaches kMaxEntries).
-template <typename T>
-class PemMemo {
- public:
-  using Parse = Ptr<T> (*)(std::string_view);
-  using UpRef = int (*)(T*);
-
-  Ptr<T> Get(std::string_view pem, Parse parse, UpRef up_ref) {
-    {
-      std::lock_guard lock(mutex_);
-      auto it = map_.find(pem);
-      if (it != map_.end()) {
-        up_ref(it->second.get());
-        return Ptr<T>(it->second.get());
-      }
-    }
-    Ptr<T> parsed = parse(pem);
-    if (!parsed) return parsed;
-    std::lock_guard lock(mutex_);
-    if (map_.size() >= kMaxEntries) map_.clear();
-    auto [it, inserted] = map_.try_emplace(std::string(pem));
-    if (inserted) {
-      up_ref(parsed.get());
-      it->second.reset(parsed.get());
-    }
-    return parsed;
-  }
-
- private:
-  static constexpr std::size_t kMaxEntries = 8192;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::mutex mutex_;
-  std::unordered_map<std::string, Ptr<T>, Hash, std::equal_to<>> map_;
-};
-
-Ptr<X509> ParseCert(std::string_view pem) {
-  auto bio = MemBio(pem);
-  return Ptr<X509>(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+// Certificates and software keys are parsed once per PEM text (a fleet sees
+// the same CSMS root in every unit, and a unit's key for its CSR, the check
+// of its certificate and its TLS connection): pki/pem_memo.h.
+pki::ossl::X509Ptr ReadCert(std::string_view pem) {
+  return pki::ossl::MemoCert(pem);
 }
 
-Ptr<X509> ReadCert(std::string_view pem) {
-  static PemMemo<X509> memo;
-  return memo.Get(pem, &ParseCert, &X509_up_ref);
-}
-
-std::vector<Ptr<X509>> ReadCerts(std::string_view pem) {
-  std::vector<Ptr<X509>> out;
-  auto bio = MemBio(pem);
-  for (int i = 0; i < 16; ++i) {
-    Ptr<X509> c(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!c) break;
-    out.push_back(std::move(c));
-  }
-  return out;
+std::vector<pki::ossl::X509Ptr> ReadCerts(std::string_view pem) {
+  return pki::ossl::MemoCerts(pem);
 }
 
 // The library context holding the tpm2 and default providers (InitTpmKeys).
@@ -126,20 +73,14 @@ bool IsTpmBlob(std::string_view pem) {
   return pem.find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string_view::npos;
 }
 
-Ptr<EVP_PKEY> ParsePrivateKey(std::string_view pem) {
-  auto bio = MemBio(pem);
-  OSSL_LIB_CTX* ctx = IsTpmBlob(pem) ? Tpm().ctx : nullptr;
-  if (IsTpmBlob(pem) && ctx == nullptr) return nullptr;
-  return Ptr<EVP_PKEY>(
-      PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, nullptr, nullptr, ctx, nullptr));
-}
-
 // Software keys are memoized; a TPM key is loaded fresh each time (it holds
 // a handle into the TPM).
-Ptr<EVP_PKEY> ReadPrivateKey(std::string_view pem) {
-  if (IsTpmBlob(pem)) return ParsePrivateKey(pem);
-  static PemMemo<EVP_PKEY> memo;
-  return memo.Get(pem, &ParsePrivateKey, &EVP_PKEY_up_ref);
+pki::ossl::PKey ReadPrivateKey(std::string_view pem) {
+  if (!IsTpmBlob(pem)) return pki::ossl::MemoKey(pem);
+  if (Tpm().ctx == nullptr) return nullptr;
+  auto bio = MemBio(pem);
+  return pki::ossl::PKey(
+      PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, nullptr, nullptr, Tpm().ctx, nullptr));
 }
 
 const EVP_MD* Digest(std::string_view name) {
@@ -398,11 +339,13 @@ Result<std::string> GenerateP256Key(KeyStorage storage) {
                                   properties) != 1) {
     return Status::Internal("key: cannot encode the private key");
   }
-  return BioString(out.get());
+  std::string pem = BioString(out.get());
+  if (storage == KeyStorage::kSoftware) pki::ossl::MemoRememberKey(pem, key.get());
+  return pem;
 }
 
 Result<std::string> PublicKeyFingerprint(std::string_view key_or_cert_pem) {
-  Ptr<EVP_PKEY> key;
+  pki::ossl::PKey key;
   if (key_or_cert_pem.find("CERTIFICATE-----") != std::string_view::npos) {
     auto cert = ReadCert(key_or_cert_pem);
     if (cert) key.reset(X509_get_pubkey(cert.get()));

@@ -8,18 +8,12 @@
 
 #include "catalog/catalog_test_util.h"
 #include "evprov/catalog/json.h"
+#include "support/temp_dir.h"
 
 namespace evprov::catalog {
 namespace {
 
 using test::Example;
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(ExampleCatalogTest, WallboxLoads) {
   auto v = LoadVariantFile(Example("variants/wallbox-ac22.yaml"));
@@ -118,7 +112,7 @@ TEST(LoaderTest, MessagesCarryTheSourceNameOnEveryLine) {
 }
 
 TEST(LoaderTest, TyposGetASuggestion) {
-  std::string text = ReadText(Example("variants/wallbox-ac22.yaml"));
+  std::string text = evprov::test::ReadTextFile(Example("variants/wallbox-ac22.yaml"));
   const std::string from = "    max_power_kw: 22";
   text.replace(text.find(from), from.size(), "    max_power_kv: 22");
   auto v = LoadVariantFromString(text, "wb.yaml");
@@ -180,7 +174,7 @@ TEST(CanonicalJsonTest, OddStringsAndNumbersRoundTrip) {
 }
 
 TEST(CanonicalJsonTest, SameContentSameHashAndKeyOrderIrrelevant) {
-  const std::string text = ReadText(Example("environments/staging.yaml"));
+  const std::string text = evprov::test::ReadTextFile(Example("environments/staging.yaml"));
   auto a = LoadEnvironmentFromString(text, "a.yaml");
   // The same content with keys in another order and a comment.
   std::string reordered = "# moved\nissuing_ca: staging-issuing-ca\n" + text;

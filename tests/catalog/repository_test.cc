@@ -194,6 +194,40 @@ TEST_F(RepositoryTest, TamperedDocumentIsDetectedOnRead) {
   EXPECT_NE(v.status().message().find("does not match its content_sha256"), std::string::npos);
 }
 
+// A station parses a variant document once; the row is still read and its
+// hash checked on every Get, so tampering after the first parse is caught.
+TEST_F(RepositoryTest, VariantCacheParsesOnceAndStillChecksTheStoredHash) {
+  ASSERT_TRUE(Import(wallbox_, "alice").ok());
+  Variant changed = wallbox_;
+  changed.firmware.version = "2.4.2";
+  ASSERT_TRUE(Import(changed, "alice").ok());
+  VariantCache cache;
+  {
+    auto tx = store_->Begin(TxMode::kRead);
+    ASSERT_TRUE(tx.ok());
+    for (int i = 0; i < 3; ++i) {
+      auto first = GetVariant(**tx, "wallbox-ac22", 1, &cache);
+      ASSERT_TRUE(first.ok()) << first.status().ToString();
+      EXPECT_EQ(first->version, 1);
+      EXPECT_EQ(first->firmware.version, wallbox_.firmware.version);
+      auto second = GetVariant(**tx, "wallbox-ac22", 2, &cache);
+      ASSERT_TRUE(second.ok());
+      EXPECT_EQ(second->version, 2);
+      EXPECT_EQ(second->firmware.version, "2.4.2");
+    }
+    EXPECT_EQ(cache.parses(), 2u);  // one per version, not one per Get
+    EXPECT_EQ(GetVariant(**tx, "nope", 1, &cache).status().code(), StatusCode::kNotFound);
+  }
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                EVPROV_TRY(tx.ExecScript("DROP TRIGGER variants_draft_content_fixed"));
+                return tx.Exec("UPDATE variants SET document = replace(document, '2.4.2', '2.4.3')")
+                    .status();
+              }).ok());
+  auto tx = store_->Begin(TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(GetVariant(**tx, "wallbox-ac22", 2, &cache).status().code(), StatusCode::kInternal);
+}
+
 // Writers on several threads (as several stations on one database would be)
 // get distinct, gap-free versions; the audit chain stays intact.
 TEST_F(RepositoryTest, ConcurrentImportsGetDistinctVersions) {

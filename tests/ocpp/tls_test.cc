@@ -3,10 +3,13 @@
 // its HTTP status or TLS failure.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "evprov/common/log.h"
 #include "ocpp/test_env.h"
+#include "support/temp_dir.h"
 
 namespace evprov::ocpp::test {
 namespace {
@@ -162,6 +165,53 @@ TEST_F(TlsTest, Profile3SerialMatchGoesThroughTheAuthenticator) {
   auto bad = ClientFor(*server, "HW-2", true);
   bad.tls = pki_->ClientTls(cert);
   EXPECT_EQ(TryConnect(bad).code(), StatusCode::kUnauthenticated);
+}
+
+// Identities held in memory (a fleet's units) are presented per connection on
+// one shared context: each connection still shows its own certificate, with
+// its chain, and a key that does not match is refused before connecting.
+TEST_F(TlsTest, Profile3InMemoryIdentitiesShareAContextAndStayDistinct) {
+  std::mutex mu;
+  std::map<std::string, std::string> cn_of;
+  auto server =
+      StartServer(SecurityProfile::kMutualTls, CnMatch::kIdentity, [&](const HandshakeInfo& info) {
+        std::lock_guard lock(mu);
+        cn_of[info.identity] = info.peer_certificate->subject_cn;
+        return AuthDecision::Accept();
+      });
+  const std::string ca_pem = evprov::test::ReadTextFile(pki_->ca.cert);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (const std::string id : {"CS-m1", "CS-m2", "CS-m3"}) {
+    auto cert = pki_->pki.IssueClient(pki_->ca, id);
+    auto o = ClientFor(*server, id, true);
+    o.ca_pem = ca_pem;
+    o.cert_pem = evprov::test::ReadTextFile(cert.cert) + ca_pem;  // leaf, then its chain
+    o.key_pem = evprov::test::ReadTextFile(cert.key);
+    clients.push_back(std::make_unique<Client>(o, EchoHandlers()));
+    Status s = clients.back()->Connect();
+    ASSERT_TRUE(s.ok()) << id << ": " << s.ToString();
+    ExpectRoundTrips(*server, *clients.back(), id);
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(cn_of, (std::map<std::string, std::string>{
+                       {"CS-m1", "CS-m1"}, {"CS-m2", "CS-m2"}, {"CS-m3", "CS-m3"}}));
+
+  auto a = pki_->pki.IssueClient(pki_->ca, "CS-m4");
+  auto b = pki_->pki.IssueClient(pki_->ca, "CS-m5");
+  auto o = ClientFor(*server, "CS-m4", true);
+  o.ca_pem = ca_pem;
+  o.cert_pem = evprov::test::ReadTextFile(a.cert);
+  o.key_pem = evprov::test::ReadTextFile(b.key);
+  Status s = TryConnect(o);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("tls.key_pem: does not match"), std::string::npos) << s.ToString();
+  EXPECT_EQ(s.message().find("PRIVATE"), std::string::npos);
+  o.key_pem = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n";
+  s = TryConnect(o);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("tls.key_pem: cannot read"), std::string::npos) << s.ToString();
+  EXPECT_EQ(s.message().find("not a key"), std::string::npos);
+  EXPECT_FALSE(server->IsConnected("CS-m4"));
 }
 
 TEST_F(TlsTest, ProfileMismatchTlsClientAgainstPlainListener) {

@@ -12,7 +12,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -113,10 +112,7 @@ json RunOcppRpc(const std::vector<Entry>& corpus) {
     ADD_FAILURE() << "node crosscheck.js failed (" << rc << "); run scripts/setup.sh";
     return json::array();
   }
-  std::ifstream in(dir.File("verdicts.json"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
+  return json::parse(evprov::test::ReadTextFile(dir.File("verdicts.json")));
 }
 
 TEST(CrossCheckOcppRpc, SameVerdictsRulesAndPathsAsOcppRpcStrictMode) {

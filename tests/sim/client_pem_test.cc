@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "evprov/ocpp/client.h"
 #include "sim/net_testing.h"
@@ -13,13 +12,6 @@
 
 namespace evprov::sim::testing {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class ClientPemTest : public ::testing::Test {
  protected:
@@ -35,7 +27,7 @@ class ClientPemTest : public ::testing::Test {
     o.endpoint = station_->Url();
     o.identity = identity;
     o.connect_timeout = 5s;
-    o.ca_pem = Slurp(server_ca_.cert);
+    o.ca_pem = evprov::test::ReadTextFile(server_ca_.cert);
     return o;
   }
 
@@ -81,7 +73,7 @@ TEST_F(ClientPemTest, TrustFromMemoryStillChecksTheHostName) {
   o.identity = "CS-PEM-3";
   o.password = "any-password-0000000";
   o.connect_timeout = 5s;
-  o.ca_pem = Slurp(server_ca_.cert);
+  o.ca_pem = evprov::test::ReadTextFile(server_ca_.cert);
   ocpp::Client client(o, ocpp::Handlers{});
   Status s = client.Connect();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);

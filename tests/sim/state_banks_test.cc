@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "sim/state_file.h"
@@ -16,13 +15,6 @@ namespace evprov::sim {
 namespace {
 
 using nlohmann::json;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 void Overwrite(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
@@ -46,7 +38,7 @@ TEST(StateBanksTest, WritesAlternateAndTheNewestWins) {
   ASSERT_TRUE(banks.Store({{"n", 3}}).ok());
   EXPECT_EQ(banks.current_path(), dir.path() + "/state.0.json");
   // The other bank still holds the previous state.
-  EXPECT_EQ(json::parse(Slurp(dir.path() + "/state.1.json"))["n"], 2);
+  EXPECT_EQ(json::parse(evprov::test::ReadTextFile(dir.path() + "/state.1.json"))["n"], 2);
   EXPECT_EQ(std::filesystem::status(dir.path() + "/state.0.json").permissions() &
                 std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -59,7 +51,7 @@ TEST(StateBanksTest, WritesAlternateAndTheNewestWins) {
   // The next write after a reload goes to the older bank.
   ASSERT_TRUE(reopened.Store({{"n", 4}}).ok());
   EXPECT_EQ(reopened.current_path(), dir.path() + "/state.1.json");
-  EXPECT_EQ(json::parse(Slurp(dir.path() + "/state.1.json"))["generation"], 4);
+  EXPECT_EQ(json::parse(evprov::test::ReadTextFile(dir.path() + "/state.1.json"))["generation"], 4);
 }
 
 TEST(StateBanksTest, AShorterStateIsPaddedNotTruncatedAndStillParses) {
@@ -68,7 +60,7 @@ TEST(StateBanksTest, AShorterStateIsPaddedNotTruncatedAndStillParses) {
   ASSERT_TRUE(banks.Store({{"big", std::string(4000, 'x')}}).ok());
   ASSERT_TRUE(banks.Store({{"n", 2}}).ok());
   ASSERT_TRUE(banks.Store({{"small", 1}}).ok());  // bank 0 again, much shorter
-  const std::string text = Slurp(dir.path() + "/state.0.json");
+  const std::string text = evprov::test::ReadTextFile(dir.path() + "/state.0.json");
   EXPECT_GE(text.size(), 4000U) << "padded to the bank's previous length";
   EXPECT_EQ(text.find('x'), std::string::npos) << "the old contents are overwritten";
   StateBanks reopened(dir.path());
@@ -84,7 +76,7 @@ TEST(StateBanksTest, ATornBankFallsBackToThePreviousState) {
   ASSERT_TRUE(banks.Store({{"n", 1}}).ok());
   ASSERT_TRUE(banks.Store({{"n", 2}}).ok());
   // A process killed in the middle of writing bank 1: half a JSON object.
-  const std::string whole = Slurp(dir.path() + "/state.1.json");
+  const std::string whole = evprov::test::ReadTextFile(dir.path() + "/state.1.json");
   Overwrite(dir.path() + "/state.1.json", whole.substr(0, whole.size() / 2));
   StateBanks reopened(dir.path());
   auto loaded = reopened.Load();
@@ -93,7 +85,7 @@ TEST(StateBanksTest, ATornBankFallsBackToThePreviousState) {
   // The torn bank is the one written next, so the good copy survives.
   ASSERT_TRUE(reopened.Store({{"n", 3}}).ok());
   EXPECT_EQ(reopened.current_path(), dir.path() + "/state.1.json");
-  EXPECT_EQ(json::parse(Slurp(dir.path() + "/state.0.json"))["n"], 1);
+  EXPECT_EQ(json::parse(evprov::test::ReadTextFile(dir.path() + "/state.0.json"))["n"], 1);
 }
 
 TEST(StateBanksTest, NoWholeBankIsAnErrorNamingBothFiles) {

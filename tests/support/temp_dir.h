@@ -6,6 +6,9 @@
 
 namespace evprov::test {
 
+// The whole file as bytes; empty when it cannot be read.
+std::string ReadTextFile(const std::string& path);
+
 class TempDir {
  public:
   TempDir();

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,8 +80,26 @@ Result<int> ImportVariant(store::Transaction& tx, const Variant& variant, std::s
 Status ApproveVariant(store::Transaction& tx, std::string_view name, int version,
                       std::string_view approver);
 
-// version 0 = the latest version. The result carries its version.
-Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version = 0);
+// Variants parsed before, by stored content (sha256, name and version), so
+// that a station does not parse the same document for every unit. The stored
+// row is still read and its hash checked on every Get: a changed document
+// is a different key. Thread-safe; bounded (emptied at kMaxEntries).
+class VariantCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 256;
+  std::size_t parses() const;  // how many documents were parsed (not found here)
+
+ private:
+  friend Result<Variant> GetVariant(store::Transaction&, std::string_view, int, VariantCache*);
+  mutable std::mutex mu_;
+  std::map<std::string, Variant, std::less<>> parsed_;
+  std::size_t parses_ = 0;
+};
+
+// version 0 = the latest version. The result carries its version. With a
+// cache, a document parsed before is not parsed again.
+Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version = 0,
+                           VariantCache* cache = nullptr);
 Result<VariantRecord> GetVariantRecord(store::Transaction& tx, std::string_view name,
                                        int version = 0);
 // Every version of every variant, by name then version.
