@@ -21,7 +21,9 @@ FrameError Unanswerable(std::string id, std::string description) {
                     RpcError{RpcErrorCode::kRpcFrameworkError, std::move(description)}};
 }
 
-ParsedFrame ParseCall(const json& a, std::string id) {
+// The parsed array is the caller's and is not used afterwards: payloads are
+// moved out of it, not copied.
+ParsedFrame ParseCall(json& a, std::string id) {
   if (a.size() != 4) {
     return Bad(RpcErrorCode::kRpcFrameworkError,
                "CALL must have 4 elements, got " + std::to_string(a.size()), std::move(id));
@@ -33,10 +35,10 @@ ParsedFrame ParseCall(const json& a, std::string id) {
   if (!a[3].is_object()) {
     return Bad(RpcErrorCode::kFormatViolation, "CALL payload must be a JSON object", std::move(id));
   }
-  return CallFrame{std::move(id), a[2].get<std::string>(), a[3]};
+  return CallFrame{std::move(id), a[2].get<std::string>(), std::move(a[3])};
 }
 
-ParsedFrame ParseCallResult(const json& a, std::string id) {
+ParsedFrame ParseCallResult(json& a, std::string id) {
   if (a.size() != 3) {
     return Unanswerable(std::move(id),
                         "CALLRESULT must have 3 elements, got " + std::to_string(a.size()));
@@ -44,10 +46,10 @@ ParsedFrame ParseCallResult(const json& a, std::string id) {
   if (!a[2].is_object()) {
     return Unanswerable(std::move(id), "CALLRESULT payload must be a JSON object");
   }
-  return CallResultFrame{std::move(id), a[2]};
+  return CallResultFrame{std::move(id), std::move(a[2])};
 }
 
-ParsedFrame ParseCallError(const json& a, std::string id) {
+ParsedFrame ParseCallError(json& a, std::string id) {
   if (a.size() != 5) {
     return Unanswerable(std::move(id),
                         "CALLERROR must have 5 elements, got " + std::to_string(a.size()));
@@ -60,7 +62,7 @@ ParsedFrame ParseCallError(const json& a, std::string id) {
   f.code_name = a[2].get<std::string>();
   f.code = ParseRpcErrorCode(f.code_name).value_or(RpcErrorCode::kGenericError);
   f.description = a[3].get<std::string>();
-  f.details = a[4];
+  f.details = std::move(a[4]);
   return f;
 }
 
@@ -98,12 +100,14 @@ ParsedFrame ParseFrame(std::string_view text) {
   return Bad(RpcErrorCode::kMessageTypeNotSupported, "unreachable");
 }
 
+// "[<type>,<id>,...<payload>]" written piece by piece: building the array
+// first would copy the payload.
 std::string SerializeCall(std::string_view id, std::string_view action, const json& payload) {
-  return Dump(json::array({2, id, action, payload}));
+  return "[2," + Dump(json(id)) + "," + Dump(json(action)) + "," + Dump(payload) + "]";
 }
 
 std::string SerializeCallResult(std::string_view id, const json& payload) {
-  return Dump(json::array({3, id, payload}));
+  return "[3," + Dump(json(id)) + "," + Dump(payload) + "]";
 }
 
 std::string SerializeCallError(std::string_view id, const RpcError& error, OcppVersion version,

@@ -71,8 +71,8 @@ Handlers& Handlers::On(std::string action, AsyncHandler handler) {
 
 Handlers& Handlers::OnSync(std::string action, SyncHandler handler) {
   return On(std::move(action),
-            [h = std::move(handler)](const SessionInfo& s, const json& p, const Reply& reply) {
-              HandlerResult r = h(s, p);
+            [h = std::move(handler)](const SessionInfo& s, json p, const Reply& reply) {
+              HandlerResult r = h(s, std::move(p));
               if (auto* payload = std::get_if<json>(&r)) {
                 reply.Ok(std::move(*payload));
               } else {
@@ -191,7 +191,7 @@ void RpcEngine::OnText(std::string_view text) {
     return;
   }
   if (auto* call = std::get_if<CallFrame>(&parsed)) {
-    OnIncomingCall(std::move(call->id), std::move(call->action), call->payload);
+    OnIncomingCall(std::move(call->id), std::move(call->action), std::move(call->payload));
   } else if (auto* result = std::get_if<CallResultFrame>(&parsed)) {
     OnResponse(result->id, std::move(result->payload), /*validate=*/true);
   } else if (auto* error = std::get_if<CallErrorFrame>(&parsed)) {
@@ -236,7 +236,7 @@ void RpcEngine::OnResponse(std::string_view id, Result<json> result, bool valida
   Pump();
 }
 
-void RpcEngine::OnIncomingCall(std::string id, std::string action, const json& payload) {
+void RpcEngine::OnIncomingCall(std::string id, std::string action, json payload) {
   bad_messages_ = 0;
   if (closed_) return;
   if (incoming_.contains(id)) {
@@ -262,7 +262,7 @@ void RpcEngine::OnIncomingCall(std::string id, std::string action, const json& p
   incoming_.emplace(id, action);
   Reply reply(std::make_shared<Reply::State>(weak_from_this(), id, action));
   try {
-    (*handler)(session_, payload, reply);
+    (*handler)(session_, std::move(payload), reply);
   } catch (const std::exception& e) {
     log::Error("ocpp.rpc.handler_threw",
                {{"identity", session_.identity}, {"action", action}, {"what", e.what()}});

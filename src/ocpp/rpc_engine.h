@@ -91,7 +91,7 @@ class RpcEngine : public std::enable_shared_from_this<RpcEngine> {
   void Pump();
   void Complete(const std::shared_ptr<Outgoing>& call, Result<nlohmann::json> result);
   void OnTimeout(const std::shared_ptr<Outgoing>& call);
-  void OnIncomingCall(std::string id, std::string action, const nlohmann::json& payload);
+  void OnIncomingCall(std::string id, std::string action, nlohmann::json payload);
   void OnResponse(std::string_view id, Result<nlohmann::json> result, bool validate);
   void FinishIncoming(const std::string& id, const std::string& action, HandlerResult result);
   void SendError(std::string_view id, const RpcError& error);

@@ -10,6 +10,15 @@ std::string Quoted(std::string_view s) {
   return "'" + std::string(s) + "'";
 }
 
+// j[name] without a copy; an empty object when j has no such member (which
+// iterates as nothing and answers value() with the default).
+const nlohmann::json& Member(const nlohmann::json& j, const char* name) {
+  static const nlohmann::json kNone = nlohmann::json::object();
+  if (!j.is_object()) return kNone;
+  auto it = j.find(name);
+  return it == j.end() ? kNone : *it;
+}
+
 int EvseOf(const nlohmann::json& component) {
   if (!component.contains("evse")) return 0;
   return component["evse"].value("id", 0);
@@ -21,7 +30,7 @@ int ConnectorOf(const nlohmann::json& component) {
 }
 
 std::optional<std::string> ActualValue(const nlohmann::json& entry) {
-  for (const auto& a : entry.value("variableAttribute", nlohmann::json::array())) {
+  for (const auto& a : Member(entry, "variableAttribute")) {
     if (a.value("type", "Actual") == "Actual" && a.contains("value")) {
       return a["value"].get<std::string>();
     }
@@ -112,8 +121,8 @@ std::optional<std::string> ReportValue(const std::vector<nlohmann::json>& entrie
                                        std::string_view component, std::string_view variable,
                                        int evse, int connector) {
   for (const auto& e : entries) {
-    const auto& c = e.value("component", nlohmann::json::object());
-    const auto& v = e.value("variable", nlohmann::json::object());
+    const auto& c = Member(e, "component");
+    const auto& v = Member(e, "variable");
     if (c.value("name", "") != component || v.value("name", "") != variable) continue;
     if (EvseOf(c) != evse || ConnectorOf(c) != connector) continue;
     return ActualValue(e);
@@ -124,7 +133,7 @@ std::optional<std::string> ReportValue(const std::vector<nlohmann::json>& entrie
 std::vector<catalog::Evse> LayoutFromReport(const std::vector<nlohmann::json>& entries) {
   std::map<int, std::map<int, std::string>> layout;  // evse -> connector -> type
   for (const auto& e : entries) {
-    const auto& c = e.value("component", nlohmann::json::object());
+    const auto& c = Member(e, "component");
     int evse = EvseOf(c);
     if (evse <= 0) continue;
     std::string name = c.value("name", "");
@@ -134,7 +143,7 @@ std::vector<catalog::Evse> LayoutFromReport(const std::vector<nlohmann::json>& e
       int connector = ConnectorOf(c);
       if (connector <= 0) continue;
       std::string& type = layout[evse][connector];
-      if (e.value("variable", nlohmann::json::object()).value("name", "") == "ConnectorType") {
+      if (Member(e, "variable").value("name", "") == "ConnectorType") {
         type = ActualValue(e).value_or("");
       }
     }
@@ -192,8 +201,8 @@ Status CompareLayout(const std::vector<catalog::Evse>& expected,
 nlohmann::json SnapshotOf(const std::vector<nlohmann::json>& entries) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& e : entries) {
-    const auto& c = e.value("component", nlohmann::json::object());
-    const auto& v = e.value("variable", nlohmann::json::object());
+    const auto& c = Member(e, "component");
+    const auto& v = Member(e, "variable");
     std::string key = c.value("name", "");
     if (c.contains("instance")) key += "(" + c["instance"].get<std::string>() + ")";
     if (int evse = EvseOf(c); evse > 0) {
@@ -204,7 +213,7 @@ nlohmann::json SnapshotOf(const std::vector<nlohmann::json>& entries) {
     key += "." + v.value("name", "");
     if (v.contains("instance")) key += "(" + v["instance"].get<std::string>() + ")";
     nlohmann::json attrs = nlohmann::json::object();
-    for (const auto& a : e.value("variableAttribute", nlohmann::json::array())) {
+    for (const auto& a : Member(e, "variableAttribute")) {
       if (a.contains("value")) attrs[a.value("type", "Actual")] = a["value"];
     }
     if (!attrs.empty()) out[key] = std::move(attrs);

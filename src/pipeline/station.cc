@@ -246,37 +246,36 @@ ocpp::Handlers Station::Impl::MakeHandlers(Endpoint endpoint, ocpp::Server** ser
   // boot: otherwise the runner's first CALL (GetBaseReport, Reset, ...) could
   // reach the charger before its BootNotification result, and a conforming
   // charger refuses CALLs while it is not yet registered.
-  h.On("BootNotification",
-       [this, endpoint, server](const ocpp::SessionInfo& s, const nlohmann::json& p,
-                                const ocpp::Reply& reply) {
-         auto unit_id = UnitIdOf(s);
-         if (!unit_id) {
-           reply.Ok({{"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}});
-           return;
-         }
-         bool accepted = false;
-         reply.Ok(BootAnswer(endpoint, *unit_id, &accepted));
-         PostEvent(s, endpoint, *server, EventKind::kBoot, p, nullptr, accepted);
-       });
+  h.On("BootNotification", [this, endpoint, server](const ocpp::SessionInfo& s, nlohmann::json p,
+                                                    const ocpp::Reply& reply) {
+    auto unit_id = UnitIdOf(s);
+    if (!unit_id) {
+      reply.Ok({{"currentTime", NowUtc(true)}, {"interval", 300}, {"status", "Rejected"}});
+      return;
+    }
+    bool accepted = false;
+    reply.Ok(BootAnswer(endpoint, *unit_id, &accepted));
+    PostEvent(s, endpoint, *server, EventKind::kBoot, std::move(p), nullptr, accepted);
+  });
   auto forward = [this, endpoint, server](EventKind kind) {
     return [this, endpoint, server, kind](const ocpp::SessionInfo& s,
-                                          const nlohmann::json& p) -> ocpp::HandlerResult {
-      PostEvent(s, endpoint, *server, kind, p, nullptr);
+                                          nlohmann::json p) -> ocpp::HandlerResult {
+      PostEvent(s, endpoint, *server, kind, std::move(p), nullptr);
       return nlohmann::json::object();
     };
   };
   h.OnSync("NotifyReport", forward(EventKind::kReport));
   h.OnSync("StatusNotification", forward(EventKind::kStatus));
   h.OnSync("TransactionEvent", forward(EventKind::kTransaction));
-  h.On("SignCertificate", [this, endpoint, server](const ocpp::SessionInfo& s,
-                                                   const nlohmann::json& p, ocpp::Reply reply) {
-    if (!UnitIdOf(s)) {
-      reply.Ok({{"status", "Rejected"}});
-      return;
-    }
-    PostEvent(s, endpoint, *server, EventKind::kCsr, p,
-              std::make_shared<ocpp::Reply>(std::move(reply)));
-  });
+  h.On("SignCertificate",
+       [this, endpoint, server](const ocpp::SessionInfo& s, nlohmann::json p, ocpp::Reply reply) {
+         if (!UnitIdOf(s)) {
+           reply.Ok({{"status", "Rejected"}});
+           return;
+         }
+         PostEvent(s, endpoint, *server, EventKind::kCsr, std::move(p),
+                   std::make_shared<ocpp::Reply>(std::move(reply)));
+       });
   h.OnSync("Heartbeat", [](const ocpp::SessionInfo&, const nlohmann::json&) -> ocpp::HandlerResult {
     return nlohmann::json{{"currentTime", NowUtc(true)}};
   });

@@ -94,7 +94,12 @@ asio::awaitable<Result<std::vector<nlohmann::json>>> StepContext::FullReport(
     }
     int seq = event->payload.value("seqNo", 0);
     if (!event->payload.value("tbc", false)) last = seq;
-    parts[seq] = event->payload.value("reportData", nlohmann::json::array());
+    nlohmann::json& data = parts[seq];
+    if (auto it = event->payload.find("reportData"); it != event->payload.end()) {
+      data = std::move(*it);
+    } else {
+      data = nlohmann::json::array();
+    }
     complete = last >= 0 && static_cast<int>(parts.size()) == last + 1;
   }
   std::vector<nlohmann::json> entries;

@@ -190,14 +190,14 @@ Result<ocpp::ClientOptions> NetLink::MakeOptions(const ConnectionParams& params,
 ocpp::Handlers NetLink::MakeHandlers(ClientId id) {
   ocpp::Handlers handlers;
   for (const std::string& action : Charger::HandledActions()) {
-    handlers.On(action, [post = poster(), id, action](const ocpp::SessionInfo&,
-                                                      const nlohmann::json& payload,
-                                                      const ocpp::Reply& reply) {
-      post([id, action, payload, reply](NetLink& self) {
-        if (id != self.current_) return;  // a connection on its way out: no answer
-        self.host_.call(action, payload, reply);
-      });
-    });
+    handlers.On(action,
+                [post = poster(), id, action](const ocpp::SessionInfo&, nlohmann::json payload,
+                                              const ocpp::Reply& reply) {
+                  post([id, action, payload = std::move(payload), reply](NetLink& self) {
+                    if (id != self.current_) return;  // a connection on its way out: no answer
+                    self.host_.call(action, payload, reply);
+                  });
+                });
   }
   return handlers;
 }

@@ -82,6 +82,19 @@ TEST(FrameTest, SerializesRoundTrip) {
             R"([4,"1","FormationViolation","bad",{}])");
   // Invalid UTF-8 from a handler does not throw.
   EXPECT_NO_THROW(SerializeCallResult("1", {{"s", std::string("\xff")}}));
+  // The id and the action are JSON strings, escaped; a frame reads back as written.
+  const json payload = {{"k", "v\n\"q\""}, {"n", {1, 2}}};
+  const std::string call = SerializeCall("i\"d", "Act\\ion", payload);
+  EXPECT_EQ(call, R"([2,"i\"d","Act\\ion",{"k":"v\n\"q\"","n":[1,2]}])");
+  auto parsed = ParseFrame(call);
+  ASSERT_TRUE(std::holds_alternative<CallFrame>(parsed));
+  EXPECT_EQ(std::get<CallFrame>(parsed).id, "i\"d");
+  EXPECT_EQ(std::get<CallFrame>(parsed).action, "Act\\ion");
+  EXPECT_EQ(std::get<CallFrame>(parsed).payload, payload);
+  auto result = ParseFrame(SerializeCallResult("7\\", payload));
+  ASSERT_TRUE(std::holds_alternative<CallResultFrame>(result));
+  EXPECT_EQ(std::get<CallResultFrame>(result).id, "7\\");
+  EXPECT_EQ(std::get<CallResultFrame>(result).payload, payload);
 }
 
 TEST(ValidationNamesTest, EveryCodeRoundTrips) {

@@ -60,12 +60,14 @@ class Reply {
 };
 
 using HandlerResult = std::variant<nlohmann::json, RpcError>;
-// May answer later, from another thread, through the Reply.
+// May answer later, from another thread, through the Reply. The payload
+// (validated) is the handler's: one that keeps it takes it by value and moves
+// it, and a handler taking const nlohmann::json& works as well.
 using AsyncHandler =
-    std::function<void(const SessionInfo& session, const nlohmann::json& payload, Reply reply)>;
+    std::function<void(const SessionInfo& session, nlohmann::json payload, Reply reply)>;
 // Answers before returning.
 using SyncHandler =
-    std::function<HandlerResult(const SessionInfo& session, const nlohmann::json& payload)>;
+    std::function<HandlerResult(const SessionInfo& session, nlohmann::json payload)>;
 
 class Handlers {
  public:
