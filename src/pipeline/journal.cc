@@ -25,7 +25,10 @@ Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_v
                      int attempt, std::string_view actor) {
   EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
   if (unit.state == units::UnitState::kRegistered || unit.step.value_or("") != step) {
-    EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
+    EVPROV_TRY(
+        unit.state == units::UnitState::kProvisioning
+            ? units::SetStep(tx, unit_id, step)
+            : units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
   }
   return Insert(tx, unit_id, step, "started", {{"attempt", attempt}});
 }
@@ -34,7 +37,9 @@ Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view
                   std::optional<std::string_view> next, const nlohmann::json& detail,
                   std::string_view actor) {
   EVPROV_TRY(Insert(tx, unit_id, step, "done", detail));
-  if (next) return units::SetState(tx, unit_id, units::UnitState::kProvisioning, *next, "", actor);
+  // Moving on within provisioning is the journal's record; leaving it is a
+  // state change, audited (units::SetState).
+  if (next) return units::SetStep(tx, unit_id, *next);
   return units::SetState(tx, unit_id, units::UnitState::kReady, step, "", actor);
 }
 

@@ -19,10 +19,12 @@
 
 namespace evprov::pipeline {
 
-// The step begins (attempt n): a registered unit becomes provisioning.
+// The step begins (attempt n): a registered unit becomes provisioning
+// (audited); a provisioning unit only records the step (journal, no audit).
 Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
                      int attempt, std::string_view actor);
-// The step is done: the unit moves to `next`, or to ready when there is none.
+// The step is done: the unit moves to `next` (its step; not audited), or to
+// ready when there is none (a state change, audited).
 Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
                   std::optional<std::string_view> next, const nlohmann::json& detail,
                   std::string_view actor);

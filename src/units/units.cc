@@ -250,6 +250,17 @@ Result<std::vector<Unit>> ListUnits(store::Transaction& tx, const UnitFilter& fi
   return units;
 }
 
+Status SetStep(store::Transaction& tx, std::int64_t unit_id, std::string_view step) {
+  if (step.empty()) return Status::InvalidArgument("unit.step: empty");
+  EVPROV_ASSIGN_OR_RETURN(std::int64_t changed, tx.Exec("UPDATE units SET step = ?, updated_at = ? "
+                                                        "WHERE id = ? AND state = 'provisioning'",
+                                                        {step, NowUtc(), unit_id}));
+  if (changed == 1) return Status::Ok();
+  EVPROV_ASSIGN_OR_RETURN(Unit unit, GetUnit(tx, unit_id));  // kNotFound names the unit
+  return Status::FailedPrecondition("unit.step: unit " + std::to_string(unit_id) + " is " +
+                                    std::string(UnitStateName(unit.state)) + ", not provisioning");
+}
+
 Status SetState(store::Transaction& tx, std::int64_t unit_id, UnitState state,
                 std::string_view step, std::string_view reason, std::string_view actor) {
   EVPROV_ASSIGN_OR_RETURN(Unit unit, GetUnit(tx, unit_id));

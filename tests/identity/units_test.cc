@@ -229,6 +229,32 @@ TEST_F(UnitsTest, StateMachine) {
   EXPECT_NE(entries.back().detail.find(R"("to":"scrapped")"), std::string::npos);
 }
 
+// Moving between steps inside provisioning is journal material: the step is
+// recorded, nothing is audited; a unit that is not provisioning is refused.
+TEST_F(UnitsTest, SetStepRecordsTheStepOfAProvisioningUnitOnly) {
+  auto id = TryRegister(Unit1());
+  ASSERT_TRUE(id.ok());
+  auto step = [&](std::int64_t unit, std::string_view name) {
+    return Write([&](store::Transaction& tx) { return SetStep(tx, unit, name); });
+  };
+  Status registered = step(*id, "identify");
+  EXPECT_EQ(registered.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(registered.message(),
+            "unit.step: unit " + std::to_string(*id) + " is registered, not provisioning");
+  ASSERT_TRUE(Move(*id, UnitState::kProvisioning, "identify").ok());
+  const std::size_t audited = AuditEntries().size();
+  ASSERT_TRUE(step(*id, "read_back").ok());
+  ASSERT_TRUE(step(*id, "firmware").ok());
+  EXPECT_EQ(Get(*id)->step, "firmware");
+  EXPECT_EQ(Get(*id)->state, UnitState::kProvisioning);
+  EXPECT_EQ(AuditEntries().size(), audited);
+  EXPECT_EQ(step(*id, "").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(step(777, "identify").code(), StatusCode::kNotFound);
+  ASSERT_TRUE(Move(*id, UnitState::kReady, "finalize").ok());
+  EXPECT_EQ(step(*id, "identify").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Get(*id)->step, "finalize");
+}
+
 TEST_F(UnitsTest, TransitionTableIsClosedOverScrapped) {
   const UnitState all[] = {UnitState::kRegistered, UnitState::kProvisioning, UnitState::kReady,
                            UnitState::kFailed, UnitState::kScrapped};

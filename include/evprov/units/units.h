@@ -85,6 +85,12 @@ struct UnitFilter {
 Result<std::vector<Unit>> ListUnits(store::Transaction& tx, const UnitFilter& filter,
                                     int limit = 100);
 
+// Records the pipeline step of a unit that is and stays `provisioning` (the
+// step it is at is the pipeline's journal material, not a state change: not
+// audited). kFailedPrecondition when the unit is not provisioning; kNotFound
+// when it does not exist.
+Status SetStep(store::Transaction& tx, std::int64_t unit_id, std::string_view step);
+
 // Moves a unit to `state` and records its pipeline step (may be empty) and,
 // for kFailed and kScrapped, the reason (required there, ignored otherwise).
 // The allowed moves are a table (docs/identity.md); kScrapped is terminal, and
