@@ -55,6 +55,10 @@ print("| measure | value |")
 print("|---|---:|")
 print(f"| units/s, median of {runs} (all runs: {', '.join(f'{r:.1f}' for r in rates)}) | {median_rate:.1f} |")
 print(f"| CPU per unit, station + fleet (median) | {statistics.median(cpu):.1f} ms |")
+split = [(s.get("station_cpu_ms_per_unit"), s.get("fleet_cpu_ms_per_unit")) for s in summaries]
+if all(a is not None and b is not None for a, b in split):
+    print(f"| of which the station / the fleet (medians) | "
+          f"{statistics.median(a for a, _ in split):.1f} ms / {statistics.median(b for _, b in split):.1f} ms |")
 if signs and verifies and ecdh:
     # Per unit at least: 2 TLS handshakes (server: 1 sign + 1 ECDH each; the
     # profile-3 one verifies the client chain, 2 verifies; client: 1 verify

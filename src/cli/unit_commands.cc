@@ -5,6 +5,7 @@
 #include "evprov/pipeline/admission.h"
 #include "evprov/pki/issuance.h"
 #include "evprov/units/units.h"
+#include "pipeline/journal.h"
 
 namespace evprov::cli {
 namespace {
@@ -23,6 +24,22 @@ ordered_json CertificateRow(const pki::CertificateRecord& c) {
           {"not_after", c.not_after},
           {"revoked_at", Opt(c.revoked_at)},
           {"revocation_reason", Opt(c.revocation_reason)}};
+}
+
+// One journal record; the configuration snapshot (finalize) is shown as its
+// size: the whole snapshot belongs to the passport, not to a listing.
+ordered_json JournalRow(const pipeline::JournalRecord& r) {
+  ordered_json detail = ordered_json::object();
+  if (r.detail.is_object()) {
+    for (const auto& [key, value] : r.detail.items()) {
+      if (key == "configuration" && value.is_object()) {
+        detail["configuration_variables"] = value.size();
+      } else {
+        detail[key] = value;
+      }
+    }
+  }
+  return {{"at", r.at}, {"step", r.step}, {"event", r.event}, {"detail", std::move(detail)}};
 }
 
 Result<pki::RevocationReason> ParseRevocationReason(const std::string& name) {
@@ -108,6 +125,7 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
   struct ListArgs {
     std::string order, state;
     int limit = 1000;
+    bool unsealed = false;
   };
   auto la = std::make_shared<ListArgs>();
   auto* list = group->add_subcommand("list", "List units");
@@ -115,7 +133,12 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
   list->add_option("--state", la->state, "registered|provisioning|ready|failed|scrapped");
   list->add_option("--limit", la->limit, "At most this many (default 1000)")
       ->check(CLI::Range(1, 10000));
+  list->add_flag("--unsealed", la->unsealed,
+                 "Only ready units whose seal was not confirmed (no 'seal done' record)");
   list->callback(Run(ctx, [&ctx, la]() -> Status {
+    if (la->unsealed && (!la->order.empty() || !la->state.empty())) {
+      return Status::InvalidArgument("--unsealed: lists ready units; not with --order or --state");
+    }
     units::UnitFilter filter;
     if (!la->order.empty()) filter.work_order_id = la->order;
     if (!la->state.empty()) {
@@ -124,6 +147,15 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
     EVPROV_ASSIGN_OR_RETURN(
         auto out,
         FetchJson(ctx, store::TxMode::kRead, [&](store::Transaction& tx) -> Result<ordered_json> {
+          if (la->unsealed) {
+            EVPROV_ASSIGN_OR_RETURN(auto ids, pipeline::UnsealedReadyUnits(tx, la->limit));
+            ordered_json rows = ordered_json::array();
+            for (std::int64_t id : ids) {
+              EVPROV_ASSIGN_OR_RETURN(auto u, units::GetUnit(tx, id));
+              rows.push_back(UnitRow(u));
+            }
+            return rows;
+          }
           EVPROV_ASSIGN_OR_RETURN(auto all, units::ListUnits(tx, filter, la->limit));
           return RowsOf(all, UnitRow);
         }));
@@ -143,6 +175,12 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
           ordered_json row = UnitRow(u);
           EVPROV_ASSIGN_OR_RETURN(auto certs, pki::ListUnitCertificates(tx, u.id));
           row["certificates"] = RowsOf(certs, CertificateRow);
+          EVPROV_ASSIGN_OR_RETURN(auto journal, pipeline::ReadJournal(tx, u.id));
+          row["sealed"] = false;
+          row["journal"] = RowsOf(journal, JournalRow);
+          for (const auto& rec : journal) {
+            if (rec.step == "seal" && rec.event == "done") row["sealed"] = true;
+          }
           return row;
         }));
     PrintObject(ctx, out);

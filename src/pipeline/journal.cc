@@ -76,4 +76,16 @@ Result<std::int64_t> CountSealedUnits(store::Transaction& tx) {
   return row.Int(0);
 }
 
+Result<std::vector<std::int64_t>> UnsealedReadyUnits(store::Transaction& tx, int limit) {
+  EVPROV_ASSIGN_OR_RETURN(
+      auto rows, tx.Query("SELECT u.id FROM units u WHERE u.state = 'ready' AND NOT EXISTS "
+                          "(SELECT 1 FROM unit_journal j WHERE j.unit_id = u.id AND "
+                          "j.step = 'seal' AND j.event = 'done') ORDER BY u.id LIMIT ?",
+                          {limit}));
+  std::vector<std::int64_t> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.Int(0));
+  return out;
+}
+
 }  // namespace evprov::pipeline

@@ -49,5 +49,8 @@ Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int6
 
 // Units whose seal is journaled as done (docs/pipeline.md, "The seal").
 Result<std::int64_t> CountSealedUnits(store::Transaction& tx);
+// Ready units without a "seal done" record, by id (at most limit): the seal
+// was not confirmed (docs/pipeline.md, "Why the seal takes three changes").
+Result<std::vector<std::int64_t>> UnsealedReadyUnits(store::Transaction& tx, int limit);
 
 }  // namespace evprov::pipeline
