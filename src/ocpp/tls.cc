@@ -129,7 +129,7 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
 
 namespace {
 
-// Below MakeClientTlsContext: builds a new context.
+// Below MakeClientTls: builds a new context.
 Result<std::shared_ptr<ssl::context>> BuildClientTlsContext(const ClientOptions& options);
 
 // An identity that cannot be presented per connection (ClientIdentity)
