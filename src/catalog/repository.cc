@@ -169,9 +169,10 @@ std::size_t VariantCache::parses() const {
 Result<Variant> GetVariant(store::Transaction& tx, std::string_view name, int version,
                            VariantCache* cache) {
   EVPROV_ASSIGN_OR_RETURN(StoredVariant stored, FindVariant(tx, name, version));
-  const std::string key = stored.record.content_sha256 + '/' + stored.record.name + '@' +
-                          std::to_string(stored.record.version);
+  std::string key;
   if (cache != nullptr) {
+    key = stored.record.content_sha256 + '/' + stored.record.name + '@' +
+          std::to_string(stored.record.version);
     std::lock_guard lock(cache->mu_);
     auto it = cache->parsed_.find(key);
     if (it != cache->parsed_.end()) return it->second;

@@ -1,5 +1,7 @@
 // evprov unit register|list|show|revoke (reprovision, scrap, register-batch:
 // unit_lifecycle_commands.cc)
+#include <algorithm>
+
 #include "cli/command.h"
 #include "cli/secret_files.h"
 #include "evprov/pipeline/admission.h"
@@ -176,11 +178,8 @@ void RegisterUnitCommands(CLI::App& app, Context& ctx) {
           EVPROV_ASSIGN_OR_RETURN(auto certs, pki::ListUnitCertificates(tx, u.id));
           row["certificates"] = RowsOf(certs, CertificateRow);
           EVPROV_ASSIGN_OR_RETURN(auto journal, pipeline::ReadJournal(tx, u.id));
-          row["sealed"] = false;
+          row["sealed"] = std::any_of(journal.begin(), journal.end(), pipeline::IsSealDone);
           row["journal"] = RowsOf(journal, JournalRow);
-          for (const auto& rec : journal) {
-            if (rec.step == "seal" && rec.event == "done") row["sealed"] = true;
-          }
           return row;
         }));
     PrintObject(ctx, out);

@@ -44,6 +44,11 @@ struct JournalRecord {
   nlohmann::json detail;
   std::string at;
 };
+// The record that confirms a unit's seal (what CountSealedUnits and
+// UnsealedReadyUnits look for).
+inline bool IsSealDone(const JournalRecord& r) {
+  return r.step == "seal" && r.event == "done";
+}
 // The unit's journal, oldest first.
 Result<std::vector<JournalRecord>> ReadJournal(store::Transaction& tx, std::int64_t unit_id);
 

@@ -49,14 +49,8 @@ std::string BioString(BIO* bio) {
 
 // Certificates and software keys are parsed once per PEM text (a fleet sees
 // the same CSMS root in every unit, and a unit's key for its CSR, the check
-// of its certificate and its TLS connection): pki/pem_memo.h.
-pki::ossl::X509Ptr ReadCert(std::string_view pem) {
-  return pki::ossl::MemoCert(pem);
-}
-
-std::vector<pki::ossl::X509Ptr> ReadCerts(std::string_view pem) {
-  return pki::ossl::MemoCerts(pem);
-}
+// of its certificate and its TLS connection): pki::ossl::MemoCert(s) and
+// MemoKey (pki/pem_memo.h).
 
 // The library context holding the tpm2 and default providers (InitTpmKeys).
 struct TpmContext {
@@ -185,7 +179,7 @@ Result<CertificateHashData> HashDataOf(std::string_view pem, std::string_view ha
     return Status::InvalidArgument("hashAlgorithm: '" + std::string(hash_algorithm) +
                                    "' is not SHA256, SHA384 or SHA512");
   }
-  auto cert = ReadCert(pem);
+  auto cert = pki::ossl::MemoCert(pem);
   if (!cert) return Status::InvalidArgument("certificate: not a PEM X.509 certificate");
   CertificateHashData h;
   h.hash_algorithm = std::string(hash_algorithm);
@@ -212,7 +206,7 @@ Result<CertificateHashData> HashDataOf(std::string_view pem, std::string_view ha
 InstallStatus CertificateStore::Install(CertificateUse use, std::string_view pem,
                                         std::chrono::system_clock::time_point now,
                                         std::string* why) {
-  auto cert = ReadCert(pem);
+  auto cert = pki::ossl::MemoCert(pem);
   if (!cert) {
     *why = "certificate: not a PEM X.509 certificate";
     return InstallStatus::kRejected;
@@ -228,7 +222,7 @@ InstallStatus CertificateStore::Install(CertificateUse use, std::string_view pem
     return InstallStatus::kRejected;
   }
   for (const auto& e : entries_) {
-    auto other = ReadCert(e.pem);
+    auto other = pki::ossl::MemoCert(e.pem);
     if (e.use == use && other && X509_cmp(other.get(), cert.get()) == 0) {
       return InstallStatus::kAccepted;
     }
@@ -347,7 +341,7 @@ Result<std::string> GenerateP256Key(KeyStorage storage) {
 Result<std::string> PublicKeyFingerprint(std::string_view key_or_cert_pem) {
   pki::ossl::PKey key;
   if (key_or_cert_pem.find("CERTIFICATE-----") != std::string_view::npos) {
-    auto cert = ReadCert(key_or_cert_pem);
+    auto cert = pki::ossl::MemoCert(key_or_cert_pem);
     if (cert) key.reset(X509_get_pubkey(cert.get()));
   } else if (key_or_cert_pem.find("PUBLIC KEY-----") != std::string_view::npos &&
              key_or_cert_pem.find("PRIVATE") == std::string_view::npos) {
@@ -389,7 +383,7 @@ Result<std::string> MakeCsr(const CsrRequest& request) {
 }
 
 Status VerifyStationCertificate(const StationCertificateCheck& check) {
-  auto chain = ReadCerts(check.chain_pem);
+  auto chain = pki::ossl::MemoCerts(check.chain_pem);
   if (chain.empty()) return Status::InvalidArgument("certificateChain: no PEM certificate");
   X509* leaf = chain.front().get();
   auto key = ReadPrivateKey(check.key_pem);
@@ -409,7 +403,7 @@ Status VerifyStationCertificate(const StationCertificateCheck& check) {
   }
   Ptr<X509_STORE> store(X509_STORE_new());
   for (const auto& pem : check.trusted_roots) {
-    auto root = ReadCert(pem);
+    auto root = pki::ossl::MemoCert(pem);
     if (root) X509_STORE_add_cert(store.get(), root.get());
   }
   Ptr<STACK_OF(X509)> untrusted(sk_X509_new_null());
