@@ -9,7 +9,9 @@ namespace evprov::sim {
 namespace {
 
 // A key's or certificate's public-key fingerprint for the log ("" if unreadable).
+// Computed only when info lines are written: it costs a decode and an encode.
 std::string Fingerprint(std::string_view pem) {
+  if (!log::Enabled(log::Level::kInfo)) return {};
   auto f = PublicKeyFingerprint(pem);
   return f.ok() ? std::move(f).value() : std::string();
 }

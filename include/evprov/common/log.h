@@ -67,6 +67,10 @@ class CaptureSink : public Sink {
 std::shared_ptr<Sink> SetSink(std::shared_ptr<Sink> sink);
 void SetLevel(Level level);
 Level GetLevel();
+// Whether a line of `level` would be written: for fields that cost work to compute.
+inline bool Enabled(Level level) {
+  return level >= GetLevel();
+}
 // Parses "debug|info|warn|error"; returns false on anything else.
 bool ParseLevel(std::string_view text, Level* level);
 
