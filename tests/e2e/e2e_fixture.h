@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -30,18 +33,29 @@ struct PreparedDemo {
   int units = 0;
 };
 
-// Runs `evprov demo --prepare-only` in-process (which also sets SOFTHSM2_CONF
-// for this process, so the children inherit it).
+// Runs `evprov demo --prepare-only` as a child process, then points this
+// process's SOFTHSM2_CONF at the demo's token directory, so that the station
+// and fleet started next inherit it. A child, not in-process: the SoftHSM2
+// module reads its configuration once per process, so a second test in the
+// same process would otherwise reach the first test's tokens.
 inline PreparedDemo Prepare(const TempDir& dir, int units, const std::string& env) {
-  CliRun run = RunCli({"--json", "demo", "--prepare-only", "--dir", dir.File("demo"), "--units",
-                       std::to_string(units), "--env", env});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
-  auto start = run.out.find('{');
+  const std::string out_file = dir.File("prepare.out");
+  const std::string err_file = dir.File("prepare.err");
+  auto child =
+      ChildProcess::Start({kEvprov, "--json", "demo", "--prepare-only", "--dir", dir.File("demo"),
+                           "--units", std::to_string(units), "--env", env},
+                          {.stdout_file = out_file, .stderr_file = err_file});
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  const std::optional<int> code =
+      child.ok() ? child->Wait(std::chrono::minutes(3)) : std::optional<int>();
+  EXPECT_EQ(code, 0) << ReadTextFile(err_file);
+  const std::string out = ReadTextFile(out_file);
+  auto start = out.find('{');
   auto j =
-      nlohmann::json::parse(run.out.substr(start == std::string::npos ? 0 : start), nullptr, false);
+      nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start), nullptr, false);
   PreparedDemo p;
   if (j.is_discarded()) {
-    ADD_FAILURE() << "demo --prepare-only printed no JSON: " << run.out;
+    ADD_FAILURE() << "demo --prepare-only printed no JSON: " << out;
     return p;
   }
   p.dir = j["dir"];
@@ -51,6 +65,7 @@ inline PreparedDemo Prepare(const TempDir& dir, int units, const std::string& en
   p.trust = j["trust"];
   p.factory_url = j["factory_url"];
   p.units = j["staging_units"].get<int>() + j["production_units"].get<int>();
+  setenv("SOFTHSM2_CONF", j["softhsm_conf"].get<std::string>().c_str(), 1);
   return p;
 }
 
