@@ -7,6 +7,7 @@
 
 #include "evprov/ocpp/messages_v201.h"
 #include "evprov/ocpp/schema.h"
+#include "ocpp/json_text.h"
 #include "ocpp/schema_valijson.h"
 
 namespace evprov::ocpp {
@@ -111,6 +112,49 @@ void BM_TypedBootNotificationRoundTrip(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TypedBootNotificationRoundTrip);
+
+// A NotifyReport frame of 20 report items, as the simulator sends them (the
+// station receives ten per unit): the frame parser against nlohmann's own.
+std::string NotifyReportFrame() {
+  json data = json::array();
+  for (int i = 0; i < 20; ++i) {
+    data.push_back({{"component", {{"name", "EVSE"}, {"evse", {{"id", 1}, {"connectorId", 2}}}}},
+                    {"variable", {{"name", "AvailabilityState" + std::to_string(i)}}},
+                    {"variableAttribute",
+                     {{{"type", "Actual"},
+                       {"mutability", "ReadOnly"},
+                       {"persistent", true},
+                       {"constant", false},
+                       {"value", "Available"}}}},
+                    {"variableCharacteristics",
+                     {{"dataType", "OptionList"},
+                      {"supportsMonitoring", false},
+                      {"valuesList", "Available,Occupied,Reserved,Unavailable,Faulted"}}}});
+  }
+  return json::array({2,
+                      "123e4567-e89b-12d3-a456-426614174000",
+                      "NotifyReport",
+                      {{"requestId", 7},
+                       {"generatedAt", "2026-11-24T02:05:01Z"},
+                       {"seqNo", 0},
+                       {"tbc", true},
+                       {"reportData", data}}})
+      .dump();
+}
+
+void BM_ParseNotifyReportFrame(benchmark::State& state) {
+  const std::string text = NotifyReportFrame();
+  for (auto _ : state) benchmark::DoNotOptimize(internal::ParseJsonText(text));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseNotifyReportFrame);
+
+void BM_NlohmannParseNotifyReportFrame(benchmark::State& state) {
+  const std::string text = NotifyReportFrame();
+  for (auto _ : state) benchmark::DoNotOptimize(json::parse(text, nullptr, false));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_NlohmannParseNotifyReportFrame);
 
 void BM_CreateValidator(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(SchemaValidator::Create(OcppVersion::kV201));

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev libpqxx-dev
-  nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev rapidjson-dev libvalijson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev
   softhsm2 libengine-pkcs11-openssl opensc openssl
   swtpm swtpm-tools tpm2-openssl libtss2-tcti-swtpm0

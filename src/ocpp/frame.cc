@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "ocpp/json_text.h"
+
 namespace evprov::ocpp {
 namespace {
 
@@ -69,7 +71,7 @@ ParsedFrame ParseCallError(json& a, std::string id) {
 }  // namespace
 
 ParsedFrame ParseFrame(std::string_view text) {
-  json a = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json a = internal::ParseJsonText(text);
   if (a.is_discarded()) return Bad(RpcErrorCode::kRpcFrameworkError, "frame is not JSON");
   if (!a.is_array()) return Bad(RpcErrorCode::kRpcFrameworkError, "frame must be a JSON array");
   if (a.empty() || !a[0].is_number_integer()) {
