@@ -227,6 +227,7 @@ void Station::Impl::PostEvent(const ocpp::SessionInfo& session, Endpoint endpoin
   e.endpoint = endpoint;
   e.server = server;
   e.identity = session.identity;
+  e.session = session.context;
   e.payload = std::move(payload);
   e.reply = std::move(reply);
   e.accepted = accepted;

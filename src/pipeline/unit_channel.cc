@@ -52,19 +52,22 @@ void UnitChannel::Apply(const Event& e) {
       c.endpoint = e.endpoint;
       c.server = e.server;
       c.identity = e.identity;
+      c.session = e.session;
       c.generation = previous + 1;
       return;
     }
     case EventKind::kDisconnected:
-      // A late close of an older session must not hide the new one.
-      if (c.server == e.server && c.identity == e.identity) c.connected = false;
+      // A late close of an older session must not hide the new one, even when
+      // both came through the same listener under the same identity.
+      if (c.session == e.session) c.connected = false;
       return;
     case EventKind::kBoot:
-      if (!c.connected || c.server != e.server || c.identity != e.identity) {
+      if (!c.connected || c.session != e.session) {
         c.connected = true;
         c.endpoint = e.endpoint;
         c.server = e.server;
         c.identity = e.identity;
+        c.session = e.session;
         ++c.generation;
       }
       c.booted = true;

@@ -55,6 +55,9 @@ struct Event {
   Endpoint endpoint = Endpoint::kFactory;
   ocpp::Server* server = nullptr;  // the listener of the session
   std::string identity;            // the session's OCPP identity
+  // Tells sessions apart: the context admission attached to this one (a
+  // charger that reconnects has two sessions with the same server and identity).
+  std::shared_ptr<const void> session;
   nlohmann::json payload;
   bool accepted = false;               // kBoot: answered Accepted
   std::shared_ptr<ocpp::Reply> reply;  // kCsr: answer from the runner
@@ -66,6 +69,7 @@ struct Connection {
   Endpoint endpoint = Endpoint::kFactory;
   ocpp::Server* server = nullptr;
   std::string identity;
+  std::shared_ptr<const void> session;        // see Event::session
   std::uint64_t generation = 0;               // +1 per new session
   bool booted = false;                        // a BootNotification arrived on it
   bool boot_accepted = false;                 // ... and was answered Accepted
