@@ -2,10 +2,11 @@
 // nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false) — the same
 // values, the same number types (non-negative integers unsigned, negative
 // ones signed, the rest double), the last of duplicate keys, and a discarded
-// value for anything that is not one valid UTF-8 JSON text — about three
-// times faster. RapidJSON's SAX reader reads the text and the nlohmann tree
-// is built directly from its events; a text RapidJSON refuses, or one with a
-// NUL byte, is handed to nlohmann, so refusals are nlohmann's own.
+// value for anything that is not one valid UTF-8 JSON text — about twice as
+// fast (bench/ocpp_schema_bench.cc). RapidJSON's SAX reader reads the text and
+// the nlohmann tree is built directly from its events. A text RapidJSON could
+// read differently (malformed UTF-8, a NUL byte, an escaped UTF-16 surrogate)
+// or refuses is handed to nlohmann, so refusals are nlohmann's own.
 // Private to src/ocpp.
 //
 // Why: the station receives about 75 KB of JSON per unit, and nlohmann's
