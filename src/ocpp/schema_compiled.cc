@@ -179,34 +179,33 @@ std::optional<CompiledSchema> CompiledSchema::Compile(const json& schema) {
   return out;
 }
 
+bool CompiledSchema::HasType(Type type, const json& value) {
+  switch (type) {
+    case Type::kAny:
+      return true;
+    case Type::kObject:
+      return value.is_object();
+    case Type::kArray:
+      return value.is_array();
+    case Type::kString:
+      return value.is_string();
+    case Type::kNumber:
+      return value.is_number();
+    case Type::kBoolean:
+      return value.is_boolean();
+    case Type::kNull:
+      return value.is_null();
+  }
+  return false;
+}
+
 bool CompiledSchema::Accepts(const json& payload) const {
   return Accepts(root_, payload);
 }
 
 bool CompiledSchema::Accepts(int index, const json& value) const {
   const Node& node = nodes_[static_cast<std::size_t>(index)];
-  switch (node.type) {
-    case Type::kAny:
-      break;
-    case Type::kObject:
-      if (!value.is_object()) return false;
-      break;
-    case Type::kArray:
-      if (!value.is_array()) return false;
-      break;
-    case Type::kString:
-      if (!value.is_string()) return false;
-      break;
-    case Type::kNumber:
-      if (!value.is_number()) return false;
-      break;
-    case Type::kBoolean:
-      if (!value.is_boolean()) return false;
-      break;
-    case Type::kNull:
-      if (!value.is_null()) return false;
-      break;
-  }
+  if (!HasType(node.type, value)) return false;
   if (node.has_enum) {
     if (!value.is_string()) return false;  // the values are all strings: strict equality
     if (!std::binary_search(node.enum_values.begin(), node.enum_values.end(),

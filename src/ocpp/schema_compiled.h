@@ -69,6 +69,7 @@ class CompiledSchema {
   };
   class Compiler;
 
+  static bool HasType(Type type, const nlohmann::json& value);  // strict JSON types
   bool Accepts(int node, const nlohmann::json& value) const;
   bool AcceptsObject(const Node& node, const nlohmann::json& value) const;
   bool AcceptsArray(const Node& node, const nlohmann::json& value) const;
