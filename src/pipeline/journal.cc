@@ -24,11 +24,13 @@ Status RecordEvent(store::Transaction& tx, std::int64_t unit_id, std::string_vie
 Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
                      int attempt, std::string_view actor) {
   EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
-  if (unit.state == units::UnitState::kRegistered || unit.step.value_or("") != step) {
-    EVPROV_TRY(
-        unit.state == units::UnitState::kProvisioning
-            ? units::SetStep(tx, unit_id, step)
-            : units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
+  if (unit.state == units::UnitState::kRegistered) {
+    EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
+  } else if (unit.state != units::UnitState::kProvisioning || unit.step.value_or("") != step) {
+    return Status::FailedPrecondition(
+        "unit " + std::to_string(unit_id) + " is " + std::string(units::UnitStateName(unit.state)) +
+        (unit.step ? " at step '" + *unit.step + "'" : std::string()) + ", not at step '" +
+        std::string(step) + "': it was changed while the station ran it");
   }
   return Insert(tx, unit_id, step, "started", {{"attempt", attempt}});
 }

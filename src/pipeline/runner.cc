@@ -1,5 +1,7 @@
 #include "pipeline/runner.h"
 
+#include <utility>
+
 #include "evprov/catalog/repository.h"
 #include "evprov/common/log.h"
 #include "pipeline/commit.h"
@@ -92,18 +94,23 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
   const std::string& actor = services.options->actor;
   const std::int64_t unit_id = channel->unit_id();
   // The work order and its variant do not change while the unit runs: read
-  // them once; the unit's own record is read again before every step.
+  // them once. The unit's own record comes back from each step's "done"
+  // commit; it is read again only when a step's "started" commit finds the
+  // unit moved by someone else (RecordStarted).
   auto records = LoadUnit(*services.store, *services.variants, unit_id);
-  for (bool first = true;; first = false) {
+  bool reread = false;
+  bool just_read = true;  // records are what the store holds now
+  for (;;) {
     if (channel->cancelled()) break;
-    if (!first && records.ok()) {
+    if (std::exchange(reread, false) && records.ok()) {
+      just_read = true;
       records->unit = {};
-      Status reread =
+      Status read =
           store::InTransaction(*services.store, store::TxMode::kRead, [&](store::Transaction& tx) {
             EVPROV_ASSIGN_OR_RETURN(records->unit, units::GetUnit(tx, unit_id));
             return Status::Ok();
           });
-      if (!reread.ok()) records = reread;
+      if (!read.ok()) records = read;
     }
     if (!records.ok()) {
       log::Error("pipeline.unit.unreadable",
@@ -155,6 +162,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
 
     Status result;
     bool parked = false;
+    bool moved = false;  // RecordStarted found the unit elsewhere: read it again
     Clock::time_point began;
     std::uint64_t min_generation = 0;
     for (int attempt = 1; attempt <= std::max(1, ctx.limits.attempts); ++attempt) {
@@ -170,10 +178,16 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       Status started = co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
         return RecordStarted(tx, unit_id, t.name, attempt, actor);
       });
+      if (started.code() == StatusCode::kFailedPrecondition && !just_read) {
+        log::Warn("pipeline.unit.moved", {{"unit", unit_id}, {"reason", started.message()}});
+        moved = true;
+        break;
+      }
       if (!started.ok()) {
         result = started;
         break;
       }
+      just_read = false;
       log::Info("pipeline.step.started",
                 {{"unit", unit_id}, {"step", t.name}, {"attempt", attempt}});
       ctx.detail = nlohmann::json::object();
@@ -198,6 +212,10 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       }
     }
     if (channel->cancelled()) break;  // stopping: the unit resumes at this step later
+    if (moved) {
+      reread = true;
+      continue;
+    }
     if (parked) {
       log::Info("pipeline.unit.parked", {{"unit", unit_id}, {"step", t.name}});
       break;
@@ -215,8 +233,12 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     ctx.detail["ms"] = ms.count();
     std::optional<std::string_view> next;
     if (t.next) next = TransitionOf(*t.next).name;
+    units::Unit after;
     Status done = co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
-      return RecordDone(tx, unit_id, t.name, next, ctx.detail, actor);
+      EVPROV_TRY(RecordDone(tx, unit_id, t.name, next, ctx.detail, actor));
+      if (!next) return Status::Ok();
+      EVPROV_ASSIGN_OR_RETURN(after, units::GetUnit(tx, unit_id));
+      return Status::Ok();
     });
     if (!done.ok()) {
       log::Error("pipeline.journal.failed", {{"unit", unit_id}, {"reason", done.message()}});
@@ -231,6 +253,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       Finish(env, unit, "ready", t.name, "");
       break;
     }
+    records->unit = std::move(after);
   }
   channel->running = false;
 }

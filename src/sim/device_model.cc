@@ -1,5 +1,6 @@
 #include "evprov/sim/device_model.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -285,6 +286,8 @@ Result<std::shared_ptr<const DeviceModelSchema>> DeviceModelSchema::Build(
     }
   }
   schema->value_count_ = next_value;
+  schema->skeletons_.reserve(schema->items_.size());
+  for (const Item& item : schema->items_) schema->skeletons_.push_back(schema->BuildSkeleton(item));
   return std::shared_ptr<const DeviceModelSchema>(std::move(schema));
 }
 
@@ -319,6 +322,33 @@ nlohmann::json DeviceModelSchema::ComponentJson(const Item& item) const {
     if (item.connector != 0) c["evse"]["connectorId"] = item.connector;
   }
   return c;
+}
+
+bool DeviceModelSchema::Configurable(std::size_t item) const {
+  const auto& attributes = items_[item].def->attributes;
+  return std::any_of(attributes.begin(), attributes.end(),
+                     [](const AttributeDef& a) { return a.mutability != Mutability::kReadOnly; });
+}
+
+nlohmann::json DeviceModelSchema::BuildSkeleton(const Item& item) const {
+  const VariableDef& def = *item.def;
+  nlohmann::json attributes = nlohmann::json::array();
+  for (const AttributeDef& attr : def.attributes) {
+    attributes.push_back({{"type", AttributeTypeName(attr.type)},
+                          {"mutability", MutabilityName(attr.mutability)},
+                          {"persistent", true},
+                          {"constant", def.constant}});
+  }
+  nlohmann::json characteristics = {{"dataType", DataTypeName(def.data_type)},
+                                    {"supportsMonitoring", false}};
+  if (!def.unit.empty()) characteristics["unit"] = def.unit;
+  if (def.min_limit) characteristics["minLimit"] = *def.min_limit;
+  if (def.max_limit) characteristics["maxLimit"] = *def.max_limit;
+  if (!def.values_list.empty()) characteristics["valuesList"] = def.values_list;
+  return {{"component", ComponentJson(item)},
+          {"variable", VariableJson(item)},
+          {"variableAttribute", std::move(attributes)},
+          {"variableCharacteristics", std::move(characteristics)}};
 }
 
 nlohmann::json DeviceModelSchema::VariableJson(const Item& item) const {
@@ -441,31 +471,19 @@ void DeviceModel::Set(std::string_view component, std::string_view variable, std
 
 std::vector<nlohmann::json> DeviceModel::ReportData(ReportBase base) const {
   std::vector<nlohmann::json> out;
-  for (const auto& item : schema_->items()) {
-    const VariableDef& def = *item.def;
-    bool configurable = false;
-    nlohmann::json attributes = nlohmann::json::array();
-    for (std::size_t i = 0; i < def.attributes.size(); ++i) {
-      const AttributeDef& attr = def.attributes[i];
-      configurable = configurable || attr.mutability != Mutability::kReadOnly;
-      nlohmann::json a = {{"type", AttributeTypeName(attr.type)},
-                          {"mutability", MutabilityName(attr.mutability)},
-                          {"persistent", true},
-                          {"constant", def.constant}};
-      if (attr.mutability != Mutability::kWriteOnly) a["value"] = values_[item.first_value + i];
-      attributes.push_back(std::move(a));
+  const auto& items = schema_->items();
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (base == ReportBase::kConfigurationInventory && !schema_->Configurable(i)) continue;
+    nlohmann::json entry = schema_->ReportSkeleton(i);
+    auto& attributes = entry["variableAttribute"];
+    const auto& defs = items[i].def->attributes;
+    for (std::size_t a = 0; a < defs.size(); ++a) {
+      if (defs[a].mutability != Mutability::kWriteOnly) {
+        attributes[a]["value"] = values_[items[i].first_value + a];
+      }
     }
-    if (base == ReportBase::kConfigurationInventory && !configurable) continue;
-    nlohmann::json characteristics = {{"dataType", DataTypeName(def.data_type)},
-                                      {"supportsMonitoring", false}};
-    if (!def.unit.empty()) characteristics["unit"] = def.unit;
-    if (def.min_limit) characteristics["minLimit"] = *def.min_limit;
-    if (def.max_limit) characteristics["maxLimit"] = *def.max_limit;
-    if (!def.values_list.empty()) characteristics["valuesList"] = def.values_list;
-    out.push_back({{"component", schema_->ComponentJson(item)},
-                   {"variable", schema_->VariableJson(item)},
-                   {"variableAttribute", std::move(attributes)},
-                   {"variableCharacteristics", std::move(characteristics)}});
+    out.push_back(std::move(entry));
   }
   return out;
 }

@@ -18,30 +18,29 @@ Status Errno(const std::string& what, const std::string& path) {
   return Status::Unavailable(what + " '" + path + "': " + std::strerror(errno));
 }
 
-// Overwrites the file from offset 0 with `contents` (never shorter than the
-// file: the caller pads).
-Status WriteInPlace(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("state: cannot open", path);
+// Overwrites the file open as `fd` from offset 0 with `contents` (never
+// shorter than the file: the caller pads).
+Status WriteInPlace(int fd, const std::string& path, const std::string& contents) {
   std::size_t done = 0;
   while (done < contents.size()) {
     ssize_t n =
         ::pwrite(fd, contents.data() + done, contents.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Status s = Errno("state: cannot write", path);
-      ::close(fd);
-      return s;
-    }
+    if (n <= 0) return Errno("state: cannot write", path);
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) return Errno("state: cannot write", path);
   return Status::Ok();
 }
 
 }  // namespace
 
 StateBanks::StateBanks(std::string dir) : dir_(std::move(dir)) {}
+
+StateBanks::~StateBanks() {
+  for (int fd : fds_) {
+    if (fd >= 0) ::close(fd);
+  }
+}
 
 std::string StateBanks::Path(int bank) const {
   return dir_ + "/state." + std::to_string(bank) + ".json";
@@ -89,7 +88,12 @@ Status StateBanks::Store(nlohmann::json state) {
   std::string text = state.dump();
   text += '\n';
   if (text.size() < sizes_[bank]) text.append(sizes_[bank] - text.size(), ' ');
-  EVPROV_TRY(WriteInPlace(Path(bank), text));
+  const std::string path = Path(bank);
+  if (fds_[bank] < 0) {
+    fds_[bank] = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fds_[bank] < 0) return Errno("state: cannot open", path);
+  }
+  EVPROV_TRY(WriteInPlace(fds_[bank], path, text));
   sizes_[bank] = text.size();
   generation_ += 1;
   current_ = bank;

@@ -54,6 +54,29 @@ TEST(StateBanksTest, WritesAlternateAndTheNewestWins) {
   EXPECT_EQ(json::parse(evprov::test::ReadTextFile(dir.path() + "/state.1.json"))["generation"], 4);
 }
 
+std::size_t OpenDescriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+// The bank files stay open between writes: two descriptors per charger, not
+// one per write, and none left once the banks are gone.
+TEST(StateBanksTest, KeepsOneDescriptorPerBankAndClosesThem) {
+  test::TempDir dir;
+  const std::size_t before = OpenDescriptors();
+  {
+    StateBanks banks(dir.path());
+    for (int n = 1; n <= 200; ++n) ASSERT_TRUE(banks.Store({{"n", n}}).ok());
+    EXPECT_EQ(OpenDescriptors(), before + 2);
+    StateBanks reopened(dir.path());
+    auto loaded = reopened.Load();
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    EXPECT_EQ((*loaded)["n"], 200);
+  }
+  EXPECT_EQ(OpenDescriptors(), before);
+}
+
 TEST(StateBanksTest, AShorterStateIsPaddedNotTruncatedAndStillParses) {
   test::TempDir dir;
   StateBanks banks(dir.path());

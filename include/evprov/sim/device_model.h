@@ -140,11 +140,20 @@ class DeviceModelSchema {
   std::string Key(const Item& item) const;
   nlohmann::json ComponentJson(const Item& item) const;
   nlohmann::json VariableJson(const Item& item) const;
+  // The item's ReportData entry without values (component, variable,
+  // attributes, characteristics), built once per schema: a report copies it
+  // and fills in the values, instead of building every entry anew.
+  const nlohmann::json& ReportSkeleton(std::size_t item) const { return skeletons_[item]; }
+  // True when some attribute of the item is writable (ConfigurationInventory).
+  bool Configurable(std::size_t item) const;
 
  private:
+  nlohmann::json BuildSkeleton(const Item& item) const;
+
   std::vector<catalog::Evse> layout_;
   std::vector<VariableDef> defs_;  // owned copy; items point into it
   std::vector<Item> items_;
+  std::vector<nlohmann::json> skeletons_;  // one per item
   std::size_t value_count_ = 0;
   std::unordered_map<std::string, std::size_t> by_address_;
   std::unordered_map<std::string, int> components_;

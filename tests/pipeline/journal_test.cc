@@ -1,0 +1,96 @@
+// The unit journal's step records (src/pipeline/journal.h): "started" moves
+// a registered unit into provisioning, "done" moves it on, and a "started"
+// for a unit that someone else moved meanwhile is refused without a write.
+#include "pipeline/journal.h"
+
+#include <gtest/gtest.h>
+
+#include "evprov/units/units.h"
+#include "identity/identity_fixture.h"
+
+namespace evprov::pipeline {
+namespace {
+
+class JournalTest : public identity::test::StoreTest {
+ protected:
+  Result<units::Unit> Get(std::int64_t id) {
+    std::optional<units::Unit> unit;
+    Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
+      EVPROV_ASSIGN_OR_RETURN(unit, units::GetUnit(tx, id));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *unit;
+  }
+  std::size_t JournalSize(std::int64_t id) {
+    std::size_t n = 0;
+    Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
+      EVPROV_ASSIGN_OR_RETURN(auto records, ReadJournal(tx, id));
+      n = records.size();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return n;
+  }
+};
+
+TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
+  const std::int64_t id = Register("HW-J1");
+  ASSERT_TRUE(Write([&](store::Transaction& tx) {
+                return RecordStarted(tx, id, "admit", 1, "station");
+              }).ok());
+  auto unit = Get(id);
+  ASSERT_TRUE(unit.ok());
+  EXPECT_EQ(unit->state, units::UnitState::kProvisioning);
+  EXPECT_EQ(unit->step.value_or(""), "admit");
+
+  ASSERT_TRUE(Write([&](store::Transaction& tx) {
+                return RecordDone(tx, id, "admit", "identify", {{"ms", 3}}, "station");
+              }).ok());
+  EXPECT_EQ(Get(id)->step.value_or(""), "identify");
+  // A second attempt of the same step is fine, as is the next step.
+  for (int attempt : {1, 2}) {
+    Status s = Write([&](store::Transaction& tx) {
+      return RecordStarted(tx, id, "identify", attempt, "station");
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  EXPECT_EQ(JournalSize(id), 4U);
+}
+
+TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
+  const std::int64_t id = Register("HW-J2");
+  ASSERT_TRUE(Write([&](store::Transaction& tx) {
+                EVPROV_TRY(RecordStarted(tx, id, "admit", 1, "station"));
+                return RecordDone(tx, id, "admit", "identify", {}, "station");
+              }).ok());
+  const std::size_t before = JournalSize(id);
+
+  // Another station (or an operator) moved it to a later step.
+  ASSERT_TRUE(
+      Write([&](store::Transaction& tx) { return units::SetStep(tx, id, "configure"); }).ok());
+  Status elsewhere = Write(
+      [&](store::Transaction& tx) { return RecordStarted(tx, id, "identify", 1, "station"); });
+  EXPECT_EQ(elsewhere.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(elsewhere.message().find("at step 'configure'"), std::string::npos)
+      << elsewhere.message();
+  EXPECT_NE(elsewhere.message().find("not at step 'identify'"), std::string::npos);
+
+  // An operator failed it: the station must not carry on.
+  ASSERT_TRUE(Write([&](store::Transaction& tx) {
+                return units::SetState(tx, id, units::UnitState::kFailed, "configure", "bench",
+                                       "alice");
+              }).ok());
+  Status failed = Write(
+      [&](store::Transaction& tx) { return RecordStarted(tx, id, "configure", 1, "station"); });
+  EXPECT_EQ(failed.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(failed.message().find("is failed"), std::string::npos) << failed.message();
+
+  EXPECT_EQ(JournalSize(id), before);
+  auto unit = Get(id);
+  ASSERT_TRUE(unit.ok());
+  EXPECT_EQ(unit->state, units::UnitState::kFailed);
+}
+
+}  // namespace
+}  // namespace evprov::pipeline
