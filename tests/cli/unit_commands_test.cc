@@ -3,8 +3,10 @@
 // snapshot as its size) and whether the seal is done.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli/cli_store_fixture.h"
 #include "evprov/store/store.h"
@@ -78,6 +80,36 @@ TEST_F(CliUnitTest, ShowPrintsTheJournalAndWhetherTheSealIsDone) {
   EXPECT_EQ(open["sealed"], false);
   EXPECT_EQ(open["journal"].size(), 2U);
   EXPECT_FALSE(Cli({"unit", "show", "HW-2"}).out.empty());
+}
+
+// Without --json, the journal is a table: one line per record under a
+// header, details as key=value pairs, never a JSON array on one line.
+TEST_F(CliUnitTest, ShowInTextModePrintsTheJournalAsATable) {
+  ReadyUnit("HW-1", /*sealed=*/true);
+  CliRun shown = Cli({"unit", "show", "HW-1"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; at < shown.out.size(); at = end + 1) {
+    end = shown.out.find('\n', at);
+    if (end == std::string::npos) end = shown.out.size();
+    lines.push_back(shown.out.substr(at, end - at));
+  }
+  auto journal = std::find(lines.begin(), lines.end(), "journal:");
+  ASSERT_NE(journal, lines.end()) << shown.out;
+  ASSERT_GE(lines.end() - journal, 5) << shown.out;
+  const std::string& header = *(journal + 1);
+  EXPECT_EQ(header.rfind("  AT", 0), 0U) << header;
+  EXPECT_NE(header.find("STEP"), std::string::npos);
+  EXPECT_NE(header.find("DETAIL"), std::string::npos);
+  // started, done, seal: aligned under the header, details as pairs.
+  EXPECT_NE((journal + 2)->find("started"), std::string::npos) << *(journal + 2);
+  EXPECT_NE((journal + 2)->find("attempt=1"), std::string::npos) << *(journal + 2);
+  const std::string& done = *(journal + 3);
+  EXPECT_EQ(done.find("finalize"), header.find("STEP")) << shown.out;
+  EXPECT_NE(done.find("configuration_variables=2 ms=5"), std::string::npos) << done;
+  EXPECT_NE((journal + 4)->find("validation_root_removed=true"), std::string::npos);
+  EXPECT_EQ(shown.out.find("[{"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("sealed: true"), std::string::npos) << shown.out;
 }
 
 }  // namespace
