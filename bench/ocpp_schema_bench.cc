@@ -156,6 +156,32 @@ void BM_NlohmannParseNotifyReportFrame(benchmark::State& state) {
 }
 BENCHMARK(BM_NlohmannParseNotifyReportFrame);
 
+// Writing the same frame: our writer against nlohmann's dump.
+void BM_WriteNotifyReportFrame(benchmark::State& state) {
+  const json frame = json::parse(NotifyReportFrame());
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string out;
+    internal::AppendJsonText(out, frame);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_WriteNotifyReportFrame);
+
+void BM_NlohmannDumpNotifyReportFrame(benchmark::State& state) {
+  const json frame = json::parse(NotifyReportFrame());
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string out = frame.dump(-1, ' ', false, json::error_handler_t::replace);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_NlohmannDumpNotifyReportFrame);
+
 void BM_CreateValidator(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(SchemaValidator::Create(OcppVersion::kV201));
 }

@@ -11,7 +11,19 @@ using nlohmann::json;
 
 // Invalid UTF-8 in a string (from a handler) becomes U+FFFD instead of throwing.
 std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  internal::AppendJsonText(out, j);
+  return out;
+}
+
+// "[<type>,<part>,...]" written piece by piece: building the array first
+// would copy the payload.
+template <typename... Parts>
+std::string WriteFrame(char type, const Parts&... parts) {
+  std::string out = {'[', type};
+  ((out += ',', internal::AppendJsonText(out, parts)), ...);
+  out += ']';
+  return out;
 }
 
 FrameError Bad(RpcErrorCode code, std::string description, std::string id = "-1") {
@@ -102,14 +114,12 @@ ParsedFrame ParseFrame(std::string_view text) {
   return Bad(RpcErrorCode::kMessageTypeNotSupported, "unreachable");
 }
 
-// "[<type>,<id>,...<payload>]" written piece by piece: building the array
-// first would copy the payload.
 std::string SerializeCall(std::string_view id, std::string_view action, const json& payload) {
-  return "[2," + Dump(json(id)) + "," + Dump(json(action)) + "," + Dump(payload) + "]";
+  return WriteFrame('2', json(id), json(action), payload);
 }
 
 std::string SerializeCallResult(std::string_view id, const json& payload) {
-  return "[3," + Dump(json(id)) + "," + Dump(payload) + "]";
+  return WriteFrame('3', json(id), payload);
 }
 
 std::string SerializeCallError(std::string_view id, const RpcError& error, OcppVersion version,

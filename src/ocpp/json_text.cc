@@ -3,6 +3,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -154,7 +156,81 @@ class TreeBuilder {
   std::string key_;
 };
 
+// Printable ASCII other than the quote and the backslash: written as is.
+bool IsPlain(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+}
+
+void AppendString(std::string& out, const std::string& s) {
+  if (IsPlain(s)) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+}
+
+template <typename Integer>
+void AppendInteger(std::string& out, Integer v) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, end);
+}
+
 }  // namespace
+
+void AppendJsonText(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : value.get_ref<const json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        AppendString(out, key);
+        out += ':';
+        AppendJsonText(out, member);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& element : value) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonText(out, element);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::string:
+      AppendString(out, value.get_ref<const std::string&>());
+      return;
+    case json::value_t::number_integer:
+      AppendInteger(out, value.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      AppendInteger(out, value.get<std::uint64_t>());
+      return;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::number_float:
+    case json::value_t::binary:
+    case json::value_t::discarded:
+      out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+  }
+}
 
 json ParseJsonText(std::string_view text) {
   if (ForTheFastReader(text)) {

@@ -1,12 +1,16 @@
 // ParseJsonText must give exactly what nlohmann::json::parse gives (value,
 // number type, discarded or not): on every schema sample as a frame, on
 // hand-written edges of numbers, strings, UTF-8 and structure, and on seeded
-// random byte mutations of valid frames.
+// random byte mutations of valid frames. AppendJsonText must write exactly
+// what dump writes: on every value parsed there, and on values no parser
+// produces (invalid UTF-8, control bytes, binary).
 #include "ocpp/json_text.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -58,6 +62,11 @@ void ExpectSame(const std::string& text, Tally& tally) {
       << "\nnlohmann: " << expected.dump(-1, ' ', false, json::error_handler_t::replace)
       << "\nfast:     " << got.dump(-1, ' ', false, json::error_handler_t::replace);
   (expected.is_discarded() ? tally.invalid : tally.valid)++;
+  if (expected.is_discarded()) return;
+  // Every valid text also checks the writer: it writes back what dump writes.
+  std::string written;
+  AppendJsonText(written, expected);
+  EXPECT_EQ(written, expected.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 TEST(JsonTextTest, HandWrittenEdgesParseAsNlohmannParsesThem) {
@@ -170,6 +179,44 @@ TEST(JsonTextTest, HandWrittenEdgesParseAsNlohmannParsesThem) {
   for (const auto& s : structures) ExpectSame(s, tally);
   EXPECT_GT(tally.valid, 80);
   EXPECT_GT(tally.invalid, 80);
+}
+
+// Values no parser produces: invalid UTF-8 (written as U+FFFD, as dump's
+// replace handler does), every control byte, DEL, quotes and backslashes in
+// keys and values, floats, extreme integers, empty containers, binary.
+TEST(JsonTextTest, WriterWritesWhatDumpWrites) {
+  std::vector<json> values = {json(),
+                              true,
+                              false,
+                              0,
+                              -1,
+                              1U,
+                              json::object(),
+                              json::array(),
+                              std::numeric_limits<std::int64_t>::min(),
+                              std::numeric_limits<std::uint64_t>::max(),
+                              0.5,
+                              -0.0,
+                              1e300,
+                              std::numeric_limits<double>::quiet_NaN(),
+                              3.0,
+                              json::binary({1, 2, 3})};
+  std::string all_bytes;
+  for (int c = 1; c < 256; ++c) all_bytes += static_cast<char>(c);
+  for (const std::string& s :
+       {std::string(), std::string("plain"), std::string("a\"b\\c/d"), std::string("\x7f"),
+        std::string("back\\slash"), std::string("quote\"d"), std::string("tab\t"),
+        std::string("caf\xc3\xa9"), std::string("\xe2\x82\xac euro"), std::string("bad \xff"),
+        std::string("cut \xe2\x82"), std::string("nul\0in", 6), all_bytes}) {
+    values.push_back(s);
+    values.push_back({{s, s}, {"k", json::array({s, 1, json::object()})}});
+  }
+  values.push_back({{"reportData", values}, {"tbc", false}});
+  for (const json& v : values) {
+    std::string written;
+    AppendJsonText(written, v);
+    EXPECT_EQ(written, v.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
 }
 
 TEST(JsonTextTest, FramesAndTheirMutationsParseAsNlohmannParsesThem) {
