@@ -41,6 +41,7 @@ for name, what, target in [
     ("BM_CheckCsr", "  of which: parse + verify + policy", ""),
     ("BM_SignOnly", "  of which: build + sign + encode", ""),
     ("BM_IssueFileKeyRecorded", "issue + record + audit + commit (SQLite)", ""),
+    ("BM_ParseCertificate", "read one P-256 certificate (d2i_X509), as a TLS handshake does per peer certificate", ""),
 ]:
     r = rate(name)
     if r is None:
