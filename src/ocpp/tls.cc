@@ -117,12 +117,17 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFiles& tls,
   EVPROV_ASSIGN_OR_RETURN(auto ctx, BaseContext(ssl::context::tls_server));
   SSL_CTX* native = ctx->native_handle();
   EVPROV_TRY(LoadIdentity(native, tls));
+  // No session resumption, on any listener: with a client certificate it
+  // would skip the certificate's check on reconnect, and without one nobody
+  // resumes (a station's peers connect once per step of their journey), so
+  // the two TLS 1.3 tickets a server sends by default were pure cost to both
+  // ends of every handshake.
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(native, 0);
+  SSL_CTX_set_options(native, SSL_OP_NO_TICKET);
   if (require_client_cert) {
     EVPROV_TRY(LoadTrust(native, tls));
     SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-    // Session resumption would skip the client certificate check on reconnect.
-    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_num_tickets(native, 0);
   }
   return ctx;
 }

@@ -2,9 +2,13 @@
 // made at test time: round trips both ways, and every refusal asserted with
 // its HTTP status or TLS failure.
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "evprov/common/log.h"
@@ -65,6 +69,43 @@ TEST_F(TlsTest, Profile2RoundTrips) {
   Client client(o, EchoHandlers());
   ASSERT_TRUE(client.Connect().ok());
   ExpectRoundTrips(*server, client, "CS-p2");
+}
+
+// A plain OpenSSL client: handshake, then an HTTP request and its answer
+// (TLS 1.3 tickets arrive after the handshake, so they are read by then).
+// Returns whether the session it ends with carries a ticket; nullopt when
+// the exchange failed.
+std::optional<bool> SessionHasTicket(std::uint16_t port, const std::string& ca_file) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  BIO* bio = BIO_new_ssl_connect(ctx);
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  BIO_set_conn_hostname(bio, target.c_str());
+  SSL* ssl = nullptr;
+  BIO_get_ssl(bio, &ssl);
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  std::optional<bool> out;
+  const std::string request = "GET /ocpp/CS-t HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  char answer[512];
+  if (BIO_do_connect(bio) == 1 && BIO_do_handshake(bio) == 1 &&
+      BIO_write(bio, request.data(), static_cast<int>(request.size())) > 0 &&
+      BIO_read(bio, answer, sizeof answer) > 0) {
+    out = SSL_SESSION_has_ticket(SSL_get0_session(ssl)) == 1;
+  }
+  BIO_free_all(bio);
+  SSL_CTX_free(ctx);
+  return out;
+}
+
+// A profile 2 listener hands out no session tickets either (profile 3 never
+// did: resumption would skip the client certificate's check). Nothing
+// resumes, so they would only cost both ends of every handshake.
+TEST_F(TlsTest, Profile2ListenerIssuesNoSessionTickets) {
+  auto server = StartServer(SecurityProfile::kTlsBasicAuth);
+  auto has_ticket = SessionHasTicket(server->port(), pki_->ca.cert);
+  ASSERT_TRUE(has_ticket.has_value()) << "the TLS exchange failed";
+  EXPECT_FALSE(*has_ticket);
 }
 
 TEST_F(TlsTest, Profile2Refusals) {
