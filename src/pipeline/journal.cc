@@ -22,9 +22,9 @@ Status RecordEvent(store::Transaction& tx, std::int64_t unit_id, std::string_vie
 }
 
 Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
-                     int attempt, std::string_view actor) {
+                     bool first_step, int attempt, std::string_view actor) {
   EVPROV_ASSIGN_OR_RETURN(units::Unit unit, units::GetUnit(tx, unit_id));
-  if (unit.state == units::UnitState::kRegistered) {
+  if (unit.state == units::UnitState::kRegistered && first_step) {
     EVPROV_TRY(units::SetState(tx, unit_id, units::UnitState::kProvisioning, step, "", actor));
   } else if (unit.state != units::UnitState::kProvisioning || unit.step.value_or("") != step) {
     return Status::FailedPrecondition(

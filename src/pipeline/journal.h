@@ -21,12 +21,13 @@ namespace evprov::pipeline {
 
 // The step begins (attempt n): a registered unit becomes provisioning
 // (audited); a provisioning unit only records the step (journal, no audit).
-// The unit must be where the runner left it: registered, or provisioning at
-// `step` (set by the previous step's RecordDone, or by an earlier attempt).
-// Otherwise someone else moved it (reprovision, scrap, a second station):
-// FailedPrecondition naming its state and step, and nothing is written.
+// The unit must be where the runner left it: provisioning at `step` (set by
+// the previous step's RecordDone, or by an earlier attempt), or registered
+// when the runner begins its journey (`first_step`). Otherwise someone else
+// moved it (reprovision, scrap, a second station): FailedPrecondition naming
+// its state and step, and nothing is written.
 Status RecordStarted(store::Transaction& tx, std::int64_t unit_id, std::string_view step,
-                     int attempt, std::string_view actor);
+                     bool first_step, int attempt, std::string_view actor);
 // The step is done: the unit moves to `next` (its step; not audited), or to
 // ready when there is none (a state change, audited).
 Status RecordDone(store::Transaction& tx, std::int64_t unit_id, std::string_view step,

@@ -163,6 +163,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     Status result;
     bool parked = false;
     bool moved = false;  // RecordStarted found the unit elsewhere: read it again
+    const bool first_step = unit.state == units::UnitState::kRegistered;
     Clock::time_point began;
     std::uint64_t min_generation = 0;
     for (int attempt = 1; attempt <= std::max(1, ctx.limits.attempts); ++attempt) {
@@ -176,7 +177,7 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
       }
       const std::uint64_t generation = channel->connection().generation;
       Status started = co_await CommitAsync(*services.commits, [&](store::Transaction& tx) {
-        return RecordStarted(tx, unit_id, t.name, attempt, actor);
+        return RecordStarted(tx, unit_id, t.name, first_step, attempt, actor);
       });
       if (started.code() == StatusCode::kFailedPrecondition && !just_read) {
         log::Warn("pipeline.unit.moved", {{"unit", unit_id}, {"reason", started.message()}});

@@ -13,7 +13,7 @@
 // which the page cache survives. Each bank file is opened on its first write
 // and kept open until the StateBanks is destroyed (two descriptors per
 // charger): a fleet saves its state about 20 times per unit, and opening and
-// closing the file each time was a third of that cost.
+// closing the file each time was about a quarter of that cost.
 // Thread-safety: none; one StateBanks per charger, used on its strand.
 #pragma once
 

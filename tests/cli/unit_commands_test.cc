@@ -32,7 +32,7 @@ class CliUnitTest : public CliStoreTest {
     if (!store.ok()) return id;
     Status s = store::InTransaction(**store, store::TxMode::kWrite, [&](store::Transaction& tx) {
       EVPROV_TRY(units::SetState(tx, id, units::UnitState::kProvisioning, "finalize", "", "st"));
-      EVPROV_TRY(pipeline::RecordStarted(tx, id, "finalize", 1, "st"));
+      EVPROV_TRY(pipeline::RecordStarted(tx, id, "finalize", false, 1, "st"));
       const json detail = {
           {"ms", 5}, {"configuration", {{"A.x", {{"Actual", "1"}}}, {"B.y", json::object()}}}};
       EVPROV_TRY(pipeline::RecordDone(tx, id, "finalize", std::nullopt, detail, "st"));

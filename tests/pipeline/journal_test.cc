@@ -37,7 +37,7 @@ class JournalTest : public identity::test::StoreTest {
 TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
   const std::int64_t id = Register("HW-J1");
   ASSERT_TRUE(Write([&](store::Transaction& tx) {
-                return RecordStarted(tx, id, "admit", 1, "station");
+                return RecordStarted(tx, id, "admit", true, 1, "station");
               }).ok());
   auto unit = Get(id);
   ASSERT_TRUE(unit.ok());
@@ -51,7 +51,7 @@ TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
   // A second attempt of the same step is fine, as is the next step.
   for (int attempt : {1, 2}) {
     Status s = Write([&](store::Transaction& tx) {
-      return RecordStarted(tx, id, "identify", attempt, "station");
+      return RecordStarted(tx, id, "identify", false, attempt, "station");
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
@@ -61,7 +61,7 @@ TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
 TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
   const std::int64_t id = Register("HW-J2");
   ASSERT_TRUE(Write([&](store::Transaction& tx) {
-                EVPROV_TRY(RecordStarted(tx, id, "admit", 1, "station"));
+                EVPROV_TRY(RecordStarted(tx, id, "admit", true, 1, "station"));
                 return RecordDone(tx, id, "admit", "identify", {}, "station");
               }).ok());
   const std::size_t before = JournalSize(id);
@@ -69,8 +69,9 @@ TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
   // Another station (or an operator) moved it to a later step.
   ASSERT_TRUE(
       Write([&](store::Transaction& tx) { return units::SetStep(tx, id, "configure"); }).ok());
-  Status elsewhere = Write(
-      [&](store::Transaction& tx) { return RecordStarted(tx, id, "identify", 1, "station"); });
+  Status elsewhere = Write([&](store::Transaction& tx) {
+    return RecordStarted(tx, id, "identify", false, 1, "station");
+  });
   EXPECT_EQ(elsewhere.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(elsewhere.message().find("at step 'configure'"), std::string::npos)
       << elsewhere.message();
@@ -81,8 +82,9 @@ TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
                 return units::SetState(tx, id, units::UnitState::kFailed, "configure", "bench",
                                        "alice");
               }).ok());
-  Status failed = Write(
-      [&](store::Transaction& tx) { return RecordStarted(tx, id, "configure", 1, "station"); });
+  Status failed = Write([&](store::Transaction& tx) {
+    return RecordStarted(tx, id, "configure", false, 1, "station");
+  });
   EXPECT_EQ(failed.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(failed.message().find("is failed"), std::string::npos) << failed.message();
 
@@ -90,6 +92,22 @@ TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
   auto unit = Get(id);
   ASSERT_TRUE(unit.ok());
   EXPECT_EQ(unit->state, units::UnitState::kFailed);
+
+  // Reprovisioned (registered again) while the runner still had it at a
+  // later step: only a start from the beginning may take it.
+  ASSERT_TRUE(Write([&](store::Transaction& tx) {
+                return units::SetState(tx, id, units::UnitState::kRegistered, "", "", "alice");
+              }).ok());
+  Status stale = Write([&](store::Transaction& tx) {
+    return RecordStarted(tx, id, "configure", false, 1, "station");
+  });
+  EXPECT_EQ(stale.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(stale.message().find("is registered"), std::string::npos) << stale.message();
+  EXPECT_EQ(JournalSize(id), before);
+  Status over = Write(
+      [&](store::Transaction& tx) { return RecordStarted(tx, id, "admit", true, 1, "station"); });
+  EXPECT_TRUE(over.ok()) << over.ToString();
+  EXPECT_EQ(Get(id)->step.value_or(""), "admit");
 }
 
 }  // namespace
