@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 #include "evprov/units/units.h"
 #include "identity/identity_fixture.h"
 
@@ -22,6 +25,19 @@ class JournalTest : public identity::test::StoreTest {
     if (!s.ok()) return s;
     return *unit;
   }
+  // RecordStarted in a transaction of its own.
+  Status Start(std::int64_t id, std::string_view step, bool first_step, int attempt = 1) {
+    return Write([&](store::Transaction& tx) {
+      return RecordStarted(tx, id, step, first_step, attempt, "station");
+    });
+  }
+  // A refused start: FailedPrecondition whose message has `says`.
+  void ExpectRefused(std::int64_t id, std::string_view step, bool first_step,
+                     const std::string& says) {
+    Status s = Start(id, step, first_step);
+    EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+    EXPECT_NE(s.message().find(says), std::string::npos) << s.message();
+  }
   std::size_t JournalSize(std::int64_t id) {
     std::size_t n = 0;
     Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
@@ -36,9 +52,7 @@ class JournalTest : public identity::test::StoreTest {
 
 TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
   const std::int64_t id = Register("HW-J1");
-  ASSERT_TRUE(Write([&](store::Transaction& tx) {
-                return RecordStarted(tx, id, "admit", true, 1, "station");
-              }).ok());
+  ASSERT_TRUE(Start(id, "admit", true).ok());
   auto unit = Get(id);
   ASSERT_TRUE(unit.ok());
   EXPECT_EQ(unit->state, units::UnitState::kProvisioning);
@@ -50,9 +64,7 @@ TEST_F(JournalTest, StartedAndDoneMoveTheUnitStepByStep) {
   EXPECT_EQ(Get(id)->step.value_or(""), "identify");
   // A second attempt of the same step is fine, as is the next step.
   for (int attempt : {1, 2}) {
-    Status s = Write([&](store::Transaction& tx) {
-      return RecordStarted(tx, id, "identify", false, attempt, "station");
-    });
+    Status s = Start(id, "identify", false, attempt);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
   EXPECT_EQ(JournalSize(id), 4U);
@@ -69,24 +81,14 @@ TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
   // Another station (or an operator) moved it to a later step.
   ASSERT_TRUE(
       Write([&](store::Transaction& tx) { return units::SetStep(tx, id, "configure"); }).ok());
-  Status elsewhere = Write([&](store::Transaction& tx) {
-    return RecordStarted(tx, id, "identify", false, 1, "station");
-  });
-  EXPECT_EQ(elsewhere.code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(elsewhere.message().find("at step 'configure'"), std::string::npos)
-      << elsewhere.message();
-  EXPECT_NE(elsewhere.message().find("not at step 'identify'"), std::string::npos);
+  ExpectRefused(id, "identify", false, "at step 'configure', not at step 'identify'");
 
   // An operator failed it: the station must not carry on.
   ASSERT_TRUE(Write([&](store::Transaction& tx) {
                 return units::SetState(tx, id, units::UnitState::kFailed, "configure", "bench",
                                        "alice");
               }).ok());
-  Status failed = Write([&](store::Transaction& tx) {
-    return RecordStarted(tx, id, "configure", false, 1, "station");
-  });
-  EXPECT_EQ(failed.code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(failed.message().find("is failed"), std::string::npos) << failed.message();
+  ExpectRefused(id, "configure", false, "is failed");
 
   EXPECT_EQ(JournalSize(id), before);
   auto unit = Get(id);
@@ -98,14 +100,9 @@ TEST_F(JournalTest, StartedRefusesAUnitMovedBySomeoneElseAndWritesNothing) {
   ASSERT_TRUE(Write([&](store::Transaction& tx) {
                 return units::SetState(tx, id, units::UnitState::kRegistered, "", "", "alice");
               }).ok());
-  Status stale = Write([&](store::Transaction& tx) {
-    return RecordStarted(tx, id, "configure", false, 1, "station");
-  });
-  EXPECT_EQ(stale.code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(stale.message().find("is registered"), std::string::npos) << stale.message();
+  ExpectRefused(id, "configure", false, "is registered");
   EXPECT_EQ(JournalSize(id), before);
-  Status over = Write(
-      [&](store::Transaction& tx) { return RecordStarted(tx, id, "admit", true, 1, "station"); });
+  Status over = Start(id, "admit", true);
   EXPECT_TRUE(over.ok()) << over.ToString();
   EXPECT_EQ(Get(id)->step.value_or(""), "admit");
 }
