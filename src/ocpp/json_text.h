@@ -1,4 +1,7 @@
-// Parsing the JSON text of a frame: the same result as
+// The JSON text of a frame, read and written exactly as nlohmann does it,
+// faster (AppendJsonText below for writing).
+//
+// Reading: the same result as
 // nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false) — the same
 // values, the same number types (non-negative integers unsigned, negative
 // ones signed, the rest double), the last of duplicate keys, and a discarded

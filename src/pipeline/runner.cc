@@ -1,7 +1,5 @@
 #include "pipeline/runner.h"
 
-#include <utility>
-
 #include "evprov/catalog/repository.h"
 #include "evprov/common/log.h"
 #include "pipeline/commit.h"
@@ -98,20 +96,9 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
   // commit; it is read again only when a step's "started" commit finds the
   // unit moved by someone else (RecordStarted).
   auto records = LoadUnit(*services.store, *services.variants, unit_id);
-  bool reread = false;
   bool just_read = true;  // records are what the store holds now
   for (;;) {
     if (channel->cancelled()) break;
-    if (std::exchange(reread, false) && records.ok()) {
-      just_read = true;
-      records->unit = {};
-      Status read =
-          store::InTransaction(*services.store, store::TxMode::kRead, [&](store::Transaction& tx) {
-            EVPROV_ASSIGN_OR_RETURN(records->unit, units::GetUnit(tx, unit_id));
-            return Status::Ok();
-          });
-      if (!read.ok()) records = read;
-    }
     if (!records.ok()) {
       log::Error("pipeline.unit.unreadable",
                  {{"unit", unit_id}, {"reason", records.status().message()}});
@@ -214,7 +201,14 @@ asio::awaitable<void> RunUnit(std::shared_ptr<UnitChannel> channel, const Runner
     }
     if (channel->cancelled()) break;  // stopping: the unit resumes at this step later
     if (moved) {
-      reread = true;
+      records->unit = {};
+      Status read =
+          store::InTransaction(*services.store, store::TxMode::kRead, [&](store::Transaction& tx) {
+            EVPROV_ASSIGN_OR_RETURN(records->unit, units::GetUnit(tx, unit_id));
+            return Status::Ok();
+          });
+      if (!read.ok()) records = read;
+      just_read = true;
       continue;
     }
     if (parked) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "evprov/catalog/model.h"
@@ -64,6 +65,17 @@ class StoreTest : public ::testing::Test {
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return id;
+  }
+
+  // The unit as stored now (read in a transaction of its own).
+  Result<units::Unit> Get(std::int64_t id) {
+    std::optional<units::Unit> unit;
+    Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
+      EVPROV_ASSIGN_OR_RETURN(unit, units::GetUnit(tx, id));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return *unit;
   }
 
   // A variant "wallbox@1" with the given hardware revisions, an environment

@@ -20,16 +20,6 @@ class UnitsTest : public identity::test::StoreTest {
     return id;
   }
 
-  Result<Unit> Get(std::int64_t id) {
-    std::optional<Unit> unit;
-    Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
-      EVPROV_ASSIGN_OR_RETURN(unit, GetUnit(tx, id));
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    return *unit;
-  }
-
   Status Move(std::int64_t id, UnitState state, std::string_view step = "",
               std::string_view reason = "") {
     return Write(

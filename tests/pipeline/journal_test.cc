@@ -16,15 +16,6 @@ namespace {
 
 class JournalTest : public identity::test::StoreTest {
  protected:
-  Result<units::Unit> Get(std::int64_t id) {
-    std::optional<units::Unit> unit;
-    Status s = store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
-      EVPROV_ASSIGN_OR_RETURN(unit, units::GetUnit(tx, id));
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    return *unit;
-  }
   // RecordStarted in a transaction of its own.
   Status Start(std::int64_t id, std::string_view step, bool first_step, int attempt = 1) {
     return Write([&](store::Transaction& tx) {

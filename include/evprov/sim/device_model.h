@@ -138,8 +138,6 @@ class DeviceModelSchema {
   std::optional<std::size_t> Find(const VariableAddress& a) const;
   // Stable text key of an item ("EVSE@1/Power"), used in the state file.
   std::string Key(const Item& item) const;
-  nlohmann::json ComponentJson(const Item& item) const;
-  nlohmann::json VariableJson(const Item& item) const;
   // The item's ReportData entry without values (component, variable,
   // attributes, characteristics), built once per schema: a report copies it
   // and fills in the values, instead of building every entry anew.
@@ -149,6 +147,8 @@ class DeviceModelSchema {
 
  private:
   nlohmann::json BuildSkeleton(const Item& item) const;
+  nlohmann::json ComponentJson(const Item& item) const;
+  nlohmann::json VariableJson(const Item& item) const;
 
   std::vector<catalog::Evse> layout_;
   std::vector<VariableDef> defs_;  // owned copy; items point into it
