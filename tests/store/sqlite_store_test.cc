@@ -50,6 +50,25 @@ TEST_F(SqliteStoreTest, MigratesUpAndDownAndUpAgain) {
   EXPECT_EQ(MigrateTo(*store_, latest + 1).code(), StatusCode::kInvalidArgument);
 }
 
+// Every pooled connection: WAL, foreign keys, FULL sync (the default options),
+// statement journals in memory.
+TEST_F(SqliteStoreTest, ConnectionsUseTheDocumentedSettings) {
+  auto pragma = [&](const std::string& name) {
+    std::string v;
+    // A write transaction: SQLite counts "PRAGMA journal_mode" as a write.
+    EXPECT_TRUE(InTransaction(*store_, TxMode::kWrite, [&](Transaction& tx) -> Status {
+                  EVPROV_ASSIGN_OR_RETURN(auto row, tx.QueryOne(name, "PRAGMA " + name));
+                  v = name == "journal_mode" ? row.Text(0) : std::to_string(row.Int(0));
+                  return Status::Ok();
+                }).ok());
+    return v;
+  };
+  EXPECT_EQ(pragma("journal_mode"), "wal");
+  EXPECT_EQ(pragma("foreign_keys"), "1");
+  EXPECT_EQ(pragma("synchronous"), "2") << "FULL";
+  EXPECT_EQ(pragma("temp_store"), "2") << "MEMORY";
+}
+
 TEST_F(SqliteStoreTest, UncommittedTransactionRollsBack) {
   ASSERT_TRUE(MigrateToLatest(*store_).ok());
   {
