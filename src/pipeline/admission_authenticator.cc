@@ -1,4 +1,5 @@
 // ocpp::Server authenticators over AdmitFactory / AdmitValidation.
+#include <atomic>
 #include <functional>
 #include <utility>
 
@@ -35,6 +36,8 @@ ocpp::Authenticator MakeAuthenticator(store::Store& store,
       return result->status().code() == StatusCode::kNotFound ? ocpp::AuthDecision::NotFound()
                                                               : ocpp::AuthDecision::Unauthorized();
     }
+    static std::atomic<std::uint64_t> admitted{0};
+    (*result)->sequence = ++admitted;
     std::string serial = (*result)->serial;
     return ocpp::AuthDecision::Accept(std::make_shared<Admission>(std::move(result->value())),
                                       std::move(serial));

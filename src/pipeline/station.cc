@@ -14,6 +14,7 @@
 #include "evprov/ocpp/runtime.h"
 #include "evprov/ocpp/schema.h"
 #include "evprov/ocpp/server.h"
+#include "evprov/pipeline/admission.h"
 #include "evprov/pki/ca.h"
 #include "ocpp/runtime_impl.h"
 #include "pipeline/progress.h"
@@ -228,6 +229,9 @@ void Station::Impl::PostEvent(const ocpp::SessionInfo& session, Endpoint endpoin
   e.server = server;
   e.identity = session.identity;
   e.session = session.context;
+  if (const Admission* admission = SessionAdmission(session.context)) {
+    e.session_sequence = admission->sequence;
+  }
   e.payload = std::move(payload);
   e.reply = std::move(reply);
   e.accepted = accepted;

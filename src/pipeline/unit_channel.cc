@@ -28,8 +28,10 @@ UnitChannel::UnitChannel(std::int64_t unit_id, const asio::any_io_executor& exec
 void UnitChannel::Post(Event event, std::function<void()> after) {
   asio::post(strand_, [self = shared_from_this(), event = std::move(event),
                        after = std::move(after)]() mutable {
-    self->Apply(event);
-    if (event.kind != EventKind::kConnected && event.kind != EventKind::kDisconnected) {
+    const bool current = self->Apply(event);
+    if (!current) {
+      if (event.reply) event.reply->Ok({{"status", "Rejected"}});
+    } else if (event.kind != EventKind::kConnected && event.kind != EventKind::kDisconnected) {
       self->events_.push_back(std::move(event));
       // Nobody waits for old messages forever: keep the newest.
       while (self->events_.size() > kMaxQueuedEvents) {
@@ -42,47 +44,53 @@ void UnitChannel::Post(Event event, std::function<void()> after) {
   });
 }
 
-void UnitChannel::Apply(const Event& e) {
+void UnitChannel::Adopt(const Event& e) {
   Connection& c = connection_;
+  const std::uint64_t previous = c.generation;
+  c = Connection{};
+  c.connected = true;
+  c.endpoint = e.endpoint;
+  c.server = e.server;
+  c.identity = e.identity;
+  c.session = e.session;
+  c.session_sequence = e.session_sequence;
+  c.generation = previous + 1;
+}
+
+bool UnitChannel::Apply(const Event& e) {
+  Connection& c = connection_;
+  const bool same = c.session != nullptr && c.session == e.session;
+  const bool older = c.session != nullptr && !same && e.session_sequence < c.session_sequence;
   switch (e.kind) {
-    case EventKind::kConnected: {
-      const std::uint64_t previous = c.generation;
-      c = Connection{};
-      c.connected = true;
-      c.endpoint = e.endpoint;
-      c.server = e.server;
-      c.identity = e.identity;
-      c.session = e.session;
-      c.generation = previous + 1;
-      return;
-    }
+    case EventKind::kConnected:
+      if (older) return false;  // a late Connected of a session already replaced
+      Adopt(e);
+      return true;
     case EventKind::kDisconnected:
       // A late close of an older session must not hide the new one, even when
       // both came through the same listener under the same identity.
-      if (c.session == e.session) c.connected = false;
-      return;
+      if (same) c.connected = false;
+      return same;
     case EventKind::kBoot:
-      if (!c.connected || c.session != e.session) {
-        c.connected = true;
-        c.endpoint = e.endpoint;
-        c.server = e.server;
-        c.identity = e.identity;
-        c.session = e.session;
-        ++c.generation;
-      }
+      if (older) return false;
+      if (!same) Adopt(e);  // a newer session whose Connected is still on its way
       c.booted = true;
       c.boot_accepted = e.accepted;
       c.boot = e.payload;
       c.status_seen.clear();
-      return;
+      return true;
     case EventKind::kStatus:
-      c.status_seen.emplace(e.payload.value("evseId", 0), e.payload.value("connectorId", 0));
-      return;
     case EventKind::kReport:
     case EventKind::kCsr:
     case EventKind::kTransaction:
-      return;
+      if (older) return false;
+      if (!same) Adopt(e);
+      if (e.kind == EventKind::kStatus) {
+        c.status_seen.emplace(e.payload.value("evseId", 0), e.payload.value("connectorId", 0));
+      }
+      return true;
   }
+  return true;
 }
 
 asio::awaitable<std::optional<Event>> UnitChannel::Wait(std::function<bool(const Event&)> match,

@@ -58,6 +58,7 @@ struct Event {
   // Tells sessions apart: the context admission attached to this one (a
   // charger that reconnects has two sessions with the same server and identity).
   std::shared_ptr<const void> session;
+  std::uint64_t session_sequence = 0;  // its admission order (Admission::sequence)
   nlohmann::json payload;
   bool accepted = false;               // kBoot: answered Accepted
   std::shared_ptr<ocpp::Reply> reply;  // kCsr: answer from the runner
@@ -70,6 +71,7 @@ struct Connection {
   ocpp::Server* server = nullptr;
   std::string identity;
   std::shared_ptr<const void> session;        // see Event::session
+  std::uint64_t session_sequence = 0;         // see Event::session_sequence
   std::uint64_t generation = 0;               // +1 per new session
   bool booted = false;                        // a BootNotification arrived on it
   bool boot_accepted = false;                 // ... and was answered Accepted
@@ -87,6 +89,14 @@ class UnitChannel : public std::enable_shared_from_this<UnitChannel> {
 
   // Any thread: queues the event (updating the connection state first), then
   // runs `after` on the strand (e.g. to start the runner).
+  //
+  // The connection is the newest session by admission order: events of
+  // different sessions come from different listener threads and may arrive
+  // out of order. An event of an older session than the current one is
+  // stale and dropped (a CSR in it is answered Rejected): a BootNotification
+  // that an old factory session delivers after the charger has rebooted onto
+  // the validation endpoint must not make that dead session current again.
+  // An event of a newer session makes it current even before its Connected.
   void Post(Event event, std::function<void()> after = nullptr);
 
   // --- strand only ---
@@ -110,7 +120,9 @@ class UnitChannel : public std::enable_shared_from_this<UnitChannel> {
   bool running = false;  // a runner coroutine owns the unit
 
  private:
-  void Apply(const Event& event);
+  // Updates the connection; false when the event is stale (see Post).
+  bool Apply(const Event& event);
+  void Adopt(const Event& event);  // makes the event's session the current one
 
   std::int64_t unit_id_;
   Strand strand_;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "admission/admission_fixture.h"
 #include "evprov/ocpp/client.h"
@@ -44,6 +45,7 @@ class AuthenticatorTest : public AdmissionTest {
       const Admission* a = SessionAdmission(s.context);
       std::lock_guard lock(mu_);
       admitted_unit_ = a != nullptr ? a->unit_id : -1;
+      if (a != nullptr) sequences_.push_back(a->sequence);
     };
     server_ =
         std::make_unique<ocpp::Server>(o,
@@ -101,7 +103,31 @@ class AuthenticatorTest : public AdmissionTest {
   std::unique_ptr<ocpp::Server> server_;
   std::mutex mu_;
   std::int64_t admitted_unit_ = 0;
+  std::vector<std::uint64_t> sequences_;
 };
+
+// The station tells a charger's newer session from its older one by the
+// admission number (UnitChannel): each admission gets a higher one.
+TEST_F(AuthenticatorTest, EachAdmissionIsNumberedAfterTheLastOne) {
+  std::int64_t id = Register("HW-1");
+  std::string secret = IssueBootstrap(id);
+  StartServer(ocpp::SecurityProfile::kTlsBasicAuth, /*factory=*/true);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Connect("HW-1", secret).ok());
+    for (int w = 0; w < 200; ++w) {
+      {
+        std::lock_guard lock(mu_);
+        if (sequences_.size() > static_cast<std::size_t>(i)) break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+  std::lock_guard lock(mu_);
+  ASSERT_EQ(sequences_.size(), 3U);
+  EXPECT_GT(sequences_[0], 0U);
+  EXPECT_LT(sequences_[0], sequences_[1]);
+  EXPECT_LT(sequences_[1], sequences_[2]);
+}
 
 TEST_F(AuthenticatorTest, FactoryProfile2RefusesUnknownAndWrongAcceptsRight) {
   std::int64_t id = Register("HW-1");

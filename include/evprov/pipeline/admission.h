@@ -66,6 +66,11 @@ struct Admission {
   std::string charger_id;  // "" until the unit has one
   AdmissionMethod method = AdmissionMethod::kBootstrapSecret;
   units::UnitState state = units::UnitState::kRegistered;  // at admission time
+  // Admission order in this process (from 1): of two sessions of one charger,
+  // the one admitted later has the higher number. Events of different
+  // sessions reach the unit's runner from different listener threads, so
+  // their order of arrival does not tell which session is the newer one.
+  std::uint64_t sequence = 0;
 };
 
 // Issues a one-time bootstrap secret (kBootstrapSecretLength characters of
