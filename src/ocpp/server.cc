@@ -66,9 +66,8 @@ Status Server::Impl::Start() {
   auto address = asio::ip::make_address(options_.address, ec);
   if (ec) return Status::InvalidArgument("address '" + options_.address + "': " + ec.message());
 
-  own_runtime_ = options_.runtime == nullptr;
-  runtime_ = own_runtime_ ? std::make_shared<Runtime>(options_.threads) : options_.runtime;
-  acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(runtime_->impl().ioc()));
+  runtime_ = std::make_unique<Runtime::Impl>(options_.threads);
+  acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(runtime_->ioc()));
   tcp::endpoint endpoint(address, options_.port);
   if (acceptor_->open(endpoint.protocol(), ec); !ec) {
     acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
@@ -76,15 +75,13 @@ Status Server::Impl::Start() {
   }
   if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    if (own_runtime_) runtime_->Stop();
+    runtime_->Stop();
     return Status::Unavailable("listen " + options_.address + ":" + std::to_string(options_.port) +
                                ": " + ec.message());
   }
   port_ = acceptor_->local_endpoint().port();
   started_ = true;
-  accepting_ = true;
-  asio::co_spawn(acceptor_->get_executor(), AcceptLoop(),
-                 [this](const std::exception_ptr&) { accepting_ = false; });
+  asio::co_spawn(acceptor_->get_executor(), AcceptLoop(), asio::detached);
   log::Info("ocpp.server.listening", {{"address", options_.address},
                                       {"port", static_cast<int>(port_.load())},
                                       {"profile", ProfileNumber(options_.profile)}});
@@ -94,7 +91,7 @@ Status Server::Impl::Start() {
 asio::awaitable<void> Server::Impl::AcceptLoop() {
   for (;;) {
     auto [ec, socket] =
-        co_await acceptor_->async_accept(asio::make_strand(runtime_->impl().ioc()), kTuple);
+        co_await acceptor_->async_accept(asio::make_strand(runtime_->ioc()), kTuple);
     if (stopping_ || !acceptor_->is_open()) co_return;
     if (ec) {
       // EMFILE and friends: back off instead of spinning.
@@ -160,17 +157,7 @@ void Server::Impl::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   for (auto& s : registry_.All()) s->Abort();
-  if (own_runtime_) {
-    runtime_->Stop();
-  } else {
-    // The runtime runs on for its owner: wait until no handler of ours is
-    // left. Aborted sessions finish at once, the accept loop ends on the
-    // closed acceptor, and a connection still in its upgrade ends within the
-    // handshake timeout.
-    while (connections_ > 0 || accepting_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
+  runtime_->Stop();
   log::Info("ocpp.server.stopped", {{"port", static_cast<int>(port_.load())}});
 }
 

@@ -57,11 +57,7 @@ class Server::Impl {
   std::shared_ptr<const Handlers> handlers_;
   AcceptPolicy policy_;
 
-  // Destroyed last: sessions live in its handlers. Shared with the owner when
-  // ServerOptions::runtime is set.
-  std::shared_ptr<Runtime> runtime_;
-  bool own_runtime_ = false;
-  std::atomic<bool> accepting_{false};  // AcceptLoop has not returned yet
+  std::unique_ptr<Runtime::Impl> runtime_;  // destroyed last: sessions live in its handlers
   std::shared_ptr<asio::ssl::context> tls_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   SessionRegistry registry_;

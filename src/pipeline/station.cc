@@ -109,7 +109,7 @@ class Station::Impl {
   ocpp::Server* factory_ptr_ = nullptr;
   ocpp::Server* idevid_ptr_ = nullptr;
   std::map<std::string, ocpp::Server*> validation_ptrs_;
-  std::shared_ptr<ocpp::Runtime> runtime_;  // shared with the listeners
+  std::unique_ptr<ocpp::Runtime> runtime_;
   // The steps' writes, committed in groups; drained before runtime_ goes
   // (its callbacks post to the runtime's executor).
   std::unique_ptr<store::GroupCommit> commits_;
@@ -168,7 +168,7 @@ ocpp::ServerOptions Station::Impl::ListenerOptions(std::uint16_t port,
   o.tls.key_file = options_.tls_key_file;
   o.tls.ca_file = client_ca_file;
   o.cn_match = cn_match;
-  o.runtime = runtime_;
+  o.threads = options_.threads;
   o.validator = &ocpp::SchemaValidator::Shared(ocpp::OcppVersion::kV201);
   return o;
 }
@@ -334,7 +334,7 @@ Status Station::Impl::Start() {
   runner_env_.services = &services_;
   runner_env_.progress = &progress_;
   runner_env_.on_finished = options_.on_unit_finished;
-  runtime_ = std::make_shared<ocpp::Runtime>(std::max(1, options_.threads));
+  runtime_ = std::make_unique<ocpp::Runtime>(std::max(1, options_.pipeline_threads));
 
   // Validation listeners first: their URLs go to the chargers.
   for (auto& [name, rt] : services_.environments) {

@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include "evprov/common/log.h"
@@ -309,54 +308,6 @@ TEST_F(Profile1Test, GracefulCloseAndStop) {
   EXPECT_FALSE(c->connected());
   auto late = c->Call("Echo", {{"text", "x"}}).get();
   EXPECT_EQ(late.status().code(), StatusCode::kUnavailable);
-}
-
-// Two listeners on one Runtime (the station's layout): their handlers run on
-// its threads, and stopping one leaves the other serving on them.
-TEST_F(Profile1Test, ServersShareAGivenRuntimeAndStopAlone) {
-  auto runtime = std::make_shared<Runtime>(1);
-  std::mutex mu;
-  std::set<std::thread::id> handler_threads;
-  auto where = [&] {
-    Handlers h = EchoHandlers();
-    h.OnSync("Where", [&](const SessionInfo&, const json&) -> HandlerResult {
-      std::lock_guard lock(mu);
-      handler_threads.insert(std::this_thread::get_id());
-      return json::object();
-    });
-    return h;
-  };
-  ServerOptions o = Profile1Options();
-  o.runtime = runtime;
-  Server a(o, AcceptAll(), where(), {});
-  Server b(o, AcceptAll(), where(), {});
-  ASSERT_TRUE(a.Start().ok());
-  ASSERT_TRUE(b.Start().ok());
-  auto connect = [&](const Server& server, const std::string& identity) {
-    auto co = ClientFor(server, identity, /*tls=*/false);
-    co.password = kPassword;
-    auto c = std::make_unique<Client>(co, Handlers{});
-    EXPECT_TRUE(c->Connect().ok());
-    return c;
-  };
-  auto ca = connect(a, "CS-a");
-  auto cb = connect(b, "CS-b");
-  ASSERT_TRUE(ca->Call("Where", json::object()).get().ok());
-  ASSERT_TRUE(cb->Call("Where", json::object()).get().ok());
-  EXPECT_EQ(handler_threads.size(), 1u) << "both listeners' handlers on the runtime's one thread";
-  EXPECT_FALSE(handler_threads.contains(std::this_thread::get_id()));
-
-  a.Stop();  // returns although the runtime goes on
-  for (int i = 0; i < 200 && ca->connected(); ++i) std::this_thread::sleep_for(5ms);
-  EXPECT_FALSE(ca->connected());
-  auto still = cb->Call("Echo", {{"text", "after a stopped"}}).get();
-  ASSERT_TRUE(still.ok()) << still.status().ToString();
-  EXPECT_EQ((*still)["text"], "after a stopped");
-  auto late = connect(b, "CS-late");
-  EXPECT_TRUE(late->Call("Where", json::object()).get().ok());
-  EXPECT_EQ(handler_threads.size(), 1u);
-  b.Stop();
-  EXPECT_EQ(runtime->threads(), 1);
 }
 
 TEST_F(Profile1Test, ValidationOnTheClientRefusesBadOutgoingCalls) {

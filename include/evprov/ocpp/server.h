@@ -9,12 +9,8 @@
 // too many connections 503. A peer of another profile fails the TLS handshake
 // (no certificate under profile 3, plain TCP to a TLS listener and back).
 //
-// Ownership: Server owns its sessions, and its threads unless it runs on a
-// Runtime it is given (ServerOptions::runtime, shared with its owner: a
-// station runs its listeners and its units' steps on one set of threads).
-// Stop (or the destructor) closes every session gracefully, then joins its
-// own threads, or, on a shared runtime, waits until none of its handlers is
-// left to run; a shared runtime must keep running until then.
+// Ownership: Server owns its threads and sessions; Stop (or the destructor)
+// closes every session gracefully, then joins.
 // Thread-safety: every method may be called from any thread, except Stop and
 // the destructor from a handler (they join the handler's thread). Handlers
 // and the Authenticator run on the server's threads, one connection's work
@@ -34,7 +30,6 @@
 
 #include "evprov/common/status.h"
 #include "evprov/ocpp/rpc.h"
-#include "evprov/ocpp/runtime.h"
 #include "evprov/ocpp/validation.h"
 
 namespace evprov::ocpp {
@@ -111,8 +106,7 @@ struct ServerOptions {
   std::vector<std::string> subprotocols = {"ocpp2.0.1"};  // preference order
   ConnectionLimits limits;
   std::size_t max_connections = 10000;
-  int threads = 1;                              // the server's own threads, when runtime is null
-  std::shared_ptr<Runtime> runtime;             // nullable: run on these threads instead
+  int threads = 1;
   const MessageValidator* validator = nullptr;  // nullable; must outlive the Server
 };
 

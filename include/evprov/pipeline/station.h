@@ -81,10 +81,8 @@ struct StationOptions {
   // Where the station writes files its listeners need (client CA bundles).
   // Empty: a new temporary directory, removed on Stop.
   std::string runtime_dir;
-  // Threads running the station: every listener's connections and the units'
-  // steps share them (one I/O context, so a message and the step waiting for
-  // it meet on the same threads).
-  int threads = 2;
+  int threads = 2;                                // OCPP I/O threads per listener
+  int pipeline_threads = 2;                       // threads running the units' steps
   StepLimits default_limits;                      // for every step without its own entry
   std::map<std::string, StepLimits> step_limits;  // by step name ("configure", ...)
   // Seconds a charger waits before repeating a BootNotification while Pending.
