@@ -9,6 +9,9 @@
 namespace evprov::pipeline {
 namespace {
 
+// One admission order across every listener of the process (Admission::sequence).
+std::atomic<std::uint64_t> g_admissions{0};
+
 using AdmitFn = Result<Admission> (*)(store::Transaction&, const pki::StationSecret&,
                                       const ocpp::HandshakeInfo&);
 
@@ -36,8 +39,7 @@ ocpp::Authenticator MakeAuthenticator(store::Store& store,
       return result->status().code() == StatusCode::kNotFound ? ocpp::AuthDecision::NotFound()
                                                               : ocpp::AuthDecision::Unauthorized();
     }
-    static std::atomic<std::uint64_t> admitted{0};
-    (*result)->sequence = ++admitted;
+    (*result)->sequence = ++g_admissions;
     std::string serial = (*result)->serial;
     return ocpp::AuthDecision::Accept(std::make_shared<Admission>(std::move(result->value())),
                                       std::move(serial));

@@ -101,7 +101,6 @@ std::string CommonName(X509* cert) {
                      static_cast<std::size_t>(ASN1_STRING_length(s)));
 }
 
-// DER SubjectPublicKeyInfo of a key, for fingerprints.
 // Sets an EC key's SubjectPublicKeyInfo (named curve, uncompressed point) in
 // the request directly. X509_REQ_set_pubkey gets there by encoding the key and
 // parsing the encoding again, which on OpenSSL 3.0 builds a decoder chain
@@ -130,6 +129,7 @@ bool SetEcPublicKey(X509_REQ* req, EVP_PKEY* key) {
   return true;
 }
 
+// DER SubjectPublicKeyInfo of a key, for fingerprints.
 std::string SpkiDer(EVP_PKEY* key) {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(key, &der);
