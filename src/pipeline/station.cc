@@ -220,18 +220,16 @@ nlohmann::json Station::Impl::BootAnswer(Endpoint endpoint, std::int64_t unit_id
 void Station::Impl::PostEvent(const ocpp::SessionInfo& session, Endpoint endpoint,
                               ocpp::Server* server, EventKind kind, nlohmann::json payload,
                               std::shared_ptr<ocpp::Reply> reply, bool accepted) {
-  auto unit_id = UnitIdOf(session);
-  if (!unit_id) return;
-  auto channel = Channel(*unit_id);
+  const Admission* admission = SessionAdmission(session.context);
+  if (admission == nullptr) return;
+  auto channel = Channel(admission->unit_id);
   Event e;
   e.kind = kind;
   e.endpoint = endpoint;
   e.server = server;
   e.identity = session.identity;
   e.session = session.context;
-  if (const Admission* admission = SessionAdmission(session.context)) {
-    e.session_sequence = admission->sequence;
-  }
+  e.session_sequence = admission->sequence;
   e.payload = std::move(payload);
   e.reply = std::move(reply);
   e.accepted = accepted;

@@ -94,12 +94,8 @@ Status AddExtensions(X509* cert, const CertParams& p) {
 Status SetPublicKey(X509* cert, std::string_view spki_der) {
   EVPROV_ASSIGN_OR_RETURN(der::Spki spki, der::ParseSpki(spki_der, "certificate.public_key"));
   void* param = spki.parameter_type == V_ASN1_OBJECT ? OBJ_nid2obj(spki.curve_nid) : nullptr;
-  auto* bits = static_cast<unsigned char*>(OPENSSL_memdup(spki.key.data(), spki.key.size()));
-  if (spki.algorithm_nid == NID_undef || bits == nullptr ||
-      X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(spki.algorithm_nid),
-                             spki.parameter_type, param, bits,
-                             static_cast<int>(spki.key.size())) != 1) {
-    OPENSSL_free(bits);
+  if (!ossl::SetSpki(X509_get_X509_PUBKEY(cert), spki.algorithm_nid, spki.parameter_type, param,
+                     spki.key)) {
     return Fail("public key");
   }
   return Status::Ok();

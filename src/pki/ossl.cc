@@ -96,6 +96,19 @@ std::string SpkiSha256Hex(EVP_PKEY* key) {
   return Sha256Hex(SpkiDer(key));
 }
 
+bool SetSpki(X509_PUBKEY* pub, int algorithm_nid, int parameter_type, void* parameter,
+             std::string_view key_bits) {
+  if (algorithm_nid == NID_undef) return false;
+  auto* bits = static_cast<unsigned char*>(OPENSSL_memdup(key_bits.data(), key_bits.size()));
+  if (bits == nullptr ||
+      X509_PUBKEY_set0_param(pub, OBJ_nid2obj(algorithm_nid), parameter_type, parameter, bits,
+                             static_cast<int>(key_bits.size())) != 1) {
+    OPENSSL_free(bits);
+    return false;
+  }
+  return true;
+}
+
 std::string CertFingerprintHex(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -69,6 +69,12 @@ Result<X509Stack> ParseCertChainPem(std::string_view pem, std::string_view field
 // DER of the SubjectPublicKeyInfo / its hex SHA-256.
 std::string SpkiDer(EVP_PKEY* key);
 std::string SpkiSha256Hex(EVP_PKEY* key);
+// Sets a SubjectPublicKeyInfo's algorithm, parameter (an ASN1_OBJECT for
+// V_ASN1_OBJECT, else null) and key bits as given, without an EVP_PKEY: on
+// OpenSSL 3.0, X509_PUBKEY_set encodes the key and parses it again through
+// the provider decoders, which costs more than a signature. False on failure.
+bool SetSpki(X509_PUBKEY* pub, int algorithm_nid, int parameter_type, void* parameter,
+             std::string_view key_bits);
 // DER SubjectPublicKeyInfo of a certificate, as encoded in it.
 std::string CertSpkiDer(X509* cert);
 // Hex SHA-256 over a certificate's DER (its fingerprint).

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "evprov/common/hex.h"
+#include "pki/ossl.h"
 #include "pki/pem_memo.h"
 #include "sim/tls_key.h"
 
@@ -102,10 +103,9 @@ std::string CommonName(X509* cert) {
 }
 
 // Sets an EC key's SubjectPublicKeyInfo (named curve, uncompressed point) in
-// the request directly. X509_REQ_set_pubkey gets there by encoding the key and
-// parsing the encoding again, which on OpenSSL 3.0 builds a decoder chain
-// (about 0.1 ms). False when the key does not give its point and curve (then
-// the caller takes X509_REQ_set_pubkey).
+// the request from the key's parameters (pki::ossl::SetSpki): without the
+// encode-and-parse-again of X509_REQ_set_pubkey. False when the key does not
+// give its point and curve (then the caller takes X509_REQ_set_pubkey).
 bool SetEcPublicKey(X509_REQ* req, EVP_PKEY* key) {
   unsigned char point[133];  // an uncompressed point of a curve up to P-521
   std::size_t len = 0;
@@ -117,25 +117,11 @@ bool SetEcPublicKey(X509_REQ* req, EVP_PKEY* key) {
                                      nullptr) != 1) {
     return false;
   }
-  int curve = OBJ_sn2nid(group);
-  if (curve == NID_undef) return false;
-  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(point, len));
-  if (copy == nullptr) return false;
-  if (X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
-                             V_ASN1_OBJECT, OBJ_nid2obj(curve), copy, static_cast<int>(len)) != 1) {
-    OPENSSL_free(copy);
-    return false;
-  }
-  return true;
-}
-
-// DER SubjectPublicKeyInfo of a key, for fingerprints.
-std::string SpkiDer(EVP_PKEY* key) {
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key, &der);
-  if (len <= 0) return "";
-  Ptr<unsigned char> holder(der);
-  return std::string(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  const int curve = OBJ_sn2nid(group);
+  return curve != NID_undef &&
+         pki::ossl::SetSpki(X509_REQ_get_X509_PUBKEY(req), NID_X9_62_id_ecPublicKey, V_ASN1_OBJECT,
+                            OBJ_nid2obj(curve),
+                            std::string_view(reinterpret_cast<const char*>(point), len));
 }
 
 }  // namespace
@@ -380,7 +366,7 @@ Result<std::string> PublicKeyFingerprint(std::string_view key_or_cert_pem) {
     key = ReadPrivateKey(key_or_cert_pem);
   }
   if (!key) return Status::InvalidArgument("key: not a PEM key or certificate");
-  return Sha256Hex(SpkiDer(key.get()));
+  return pki::ossl::SpkiSha256Hex(key.get());
 }
 
 Result<std::string> MakeCsr(const CsrRequest& request) {
