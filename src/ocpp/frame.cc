@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "evprov/ocpp/payload_text.h"
 #include "ocpp/json_text.h"
 
 namespace evprov::ocpp {
@@ -115,6 +116,16 @@ ParsedFrame ParseFrame(std::string_view text) {
 }
 
 std::string SerializeCall(std::string_view id, std::string_view action, const json& payload) {
+  if (auto text = PreSerializedText(payload)) {
+    std::string out = "[2,";
+    AppendJsonString(out, id);
+    out += ',';
+    AppendJsonString(out, action);
+    out += ',';
+    out += *text;
+    out += ']';
+    return out;
+  }
   return WriteFrame('2', json(id), json(action), payload);
 }
 

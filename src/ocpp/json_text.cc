@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "evprov/ocpp/payload_text.h"
+
 namespace evprov::ocpp::internal {
 namespace {
 
@@ -157,20 +159,68 @@ class TreeBuilder {
 };
 
 // Printable ASCII other than the quote and the backslash: written as is.
-bool IsPlain(const std::string& s) {
+bool IsPlain(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char ch) {
     const auto c = static_cast<unsigned char>(ch);
     return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
   });
 }
 
-void AppendString(std::string& out, const std::string& s) {
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
+// ASCII with escapes (a PEM's newlines, a message's quotes), as dump writes
+// it: the short escapes, other control bytes as \u00xx, DEL as is.
+void AppendEscapedAscii(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          out += "\\u00";
+          out += kHex[(ch >> 4) & 0xf];
+          out += kHex[ch & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendString(std::string& out, std::string_view s) {
   if (IsPlain(s)) {
     out += '"';
     out += s;
     out += '"';
+  } else if (IsAscii(s)) {
+    AppendEscapedAscii(out, s);
   } else {
-    out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
   }
 }
 
@@ -244,3 +294,17 @@ json ParseJsonText(std::string_view text) {
 }
 
 }  // namespace evprov::ocpp::internal
+
+namespace evprov::ocpp {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  internal::AppendString(out, s);
+}
+
+std::string JsonText(const nlohmann::json& value) {
+  std::string out;
+  internal::AppendJsonText(out, value);
+  return out;
+}
+
+}  // namespace evprov::ocpp

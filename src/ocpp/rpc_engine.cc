@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "evprov/common/log.h"
+#include "evprov/ocpp/payload_text.h"
 #include "ocpp/frame.h"
 
 namespace evprov::ocpp {
@@ -132,7 +133,8 @@ void RpcEngine::StartCall(std::shared_ptr<Outgoing> call) {
     Complete(call, Status::Unavailable("ocpp: connection closed: " + closed_why_.message()));
     return;
   }
-  if (options_.validator != nullptr) {
+  // A PreSerialized payload is the caller's to vouch for (payload_text.h).
+  if (options_.validator != nullptr && !PreSerializedText(call->payload)) {
     if (auto err =
             options_.validator->Validate(call->action, MessageKind::kRequest, call->payload)) {
       Complete(call, Status::InvalidArgument(call->action + " request: " + err->description));

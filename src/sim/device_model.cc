@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include "evprov/ocpp/payload_text.h"
+
 namespace evprov::sim {
 namespace {
 
@@ -288,6 +290,9 @@ Result<std::shared_ptr<const DeviceModelSchema>> DeviceModelSchema::Build(
   schema->value_count_ = next_value;
   schema->skeletons_.reserve(schema->items_.size());
   for (const Item& item : schema->items_) schema->skeletons_.push_back(schema->BuildSkeleton(item));
+  schema->report_texts_.reserve(schema->items_.size());
+  for (std::size_t i = 0; i < schema->items_.size(); ++i)
+    schema->report_texts_.push_back(schema->BuildReportText(i));
   return std::shared_ptr<const DeviceModelSchema>(std::move(schema));
 }
 
@@ -349,6 +354,31 @@ nlohmann::json DeviceModelSchema::BuildSkeleton(const Item& item) const {
           {"variable", VariableJson(item)},
           {"variableAttribute", std::move(attributes)},
           {"variableCharacteristics", std::move(characteristics)}};
+}
+
+DeviceModelSchema::ReportText DeviceModelSchema::BuildReportText(std::size_t item) const {
+  // Each value is first a marker that no definition's text holds: "\u0001"
+  // and the attribute index; the marker's quoted text is then cut out.
+  const auto& defs = items_[item].def->attributes;
+  nlohmann::json entry = skeletons_[item];
+  for (std::size_t a = 0; a < defs.size(); ++a) {
+    if (defs[a].mutability != Mutability::kWriteOnly) {
+      entry["variableAttribute"][a]["value"] = "\x01" + std::to_string(a);
+    }
+  }
+  const std::string text = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ReportText out;
+  std::size_t from = 0;
+  while (true) {
+    std::size_t at = text.find("\"\\u0001", from);
+    if (at == std::string::npos) break;
+    std::size_t end = text.find('"', at + 7);
+    out.pieces.push_back(text.substr(from, at - from));
+    out.slots.push_back(std::stoul(text.substr(at + 7, end - at - 7)));
+    from = end + 1;
+  }
+  out.pieces.push_back(text.substr(from));
+  return out;
 }
 
 nlohmann::json DeviceModelSchema::VariableJson(const Item& item) const {
@@ -472,9 +502,7 @@ void DeviceModel::Set(std::string_view component, std::string_view variable, std
 std::vector<nlohmann::json> DeviceModel::ReportData(ReportBase base) const {
   std::vector<nlohmann::json> out;
   const auto& items = schema_->items();
-  out.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (base == ReportBase::kConfigurationInventory && !schema_->Configurable(i)) continue;
+  for (std::size_t i : ReportItems(base)) {
     nlohmann::json entry = schema_->ReportSkeleton(i);
     auto& attributes = entry["variableAttribute"];
     const auto& defs = items[i].def->attributes;
@@ -486,6 +514,26 @@ std::vector<nlohmann::json> DeviceModel::ReportData(ReportBase base) const {
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::vector<std::size_t> DeviceModel::ReportItems(ReportBase base) const {
+  std::vector<std::size_t> out;
+  out.reserve(schema_->items().size());
+  for (std::size_t i = 0; i < schema_->items().size(); ++i) {
+    if (base == ReportBase::kConfigurationInventory && !schema_->Configurable(i)) continue;
+    out.push_back(i);
+  }
+  return out;
+}
+
+void DeviceModel::AppendReportEntry(std::string& out, std::size_t item) const {
+  const DeviceModelSchema::ReportText& text = schema_->ReportTextOf(item);
+  const std::uint32_t first = schema_->items()[item].first_value;
+  for (std::size_t s = 0; s < text.slots.size(); ++s) {
+    out += text.pieces[s];
+    ocpp::AppendJsonString(out, values_[first + text.slots[s]]);
+  }
+  out += text.pieces.back();
 }
 
 std::string DeviceModel::ValueKey(std::size_t item, std::size_t attr) const {

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "evprov/ocpp/payload_text.h"
+
 namespace evprov::sim {
 namespace {
 
@@ -85,7 +87,7 @@ Result<nlohmann::json> StateBanks::Load() {
 Status StateBanks::Store(nlohmann::json state) {
   const int bank = current_ == 0 ? 1 : 0;
   state[kGeneration] = generation_ + 1;
-  std::string text = state.dump();
+  std::string text = ocpp::JsonText(state);
   text += '\n';
   if (text.size() < sizes_[bank]) text.append(sizes_[bank] - text.size(), ' ');
   const std::string path = Path(bank);

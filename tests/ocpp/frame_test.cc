@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "evprov/ocpp/payload_text.h"
+
 namespace evprov::ocpp {
 namespace {
 
@@ -95,6 +97,32 @@ TEST(FrameTest, SerializesRoundTrip) {
   ASSERT_TRUE(std::holds_alternative<CallResultFrame>(result));
   EXPECT_EQ(std::get<CallResultFrame>(result).id, "7\\");
   EXPECT_EQ(std::get<CallResultFrame>(result).payload, payload);
+}
+
+TEST(FrameTest, APreSerializedPayloadIsWrittenAsItsText) {
+  const std::string text = R"({"b":[1,2],"a":"x\"y"})";  // not in nlohmann's key order
+  const std::string call = SerializeCall("9", "Notify\"Report", PreSerialized(text));
+  EXPECT_EQ(call, R"([2,"9","Notify\"Report",)" + text + "]");
+  auto parsed = ParseFrame(call);
+  ASSERT_TRUE(std::holds_alternative<CallFrame>(parsed));
+  EXPECT_EQ(std::get<CallFrame>(parsed).payload, json::parse(text));
+  // Only a PreSerialized value has a text; other binary values and trees do not.
+  EXPECT_EQ(PreSerializedText(PreSerialized(text)), text);
+  EXPECT_FALSE(PreSerializedText(json::binary({1, 2, 3})).has_value());
+  EXPECT_FALSE(PreSerializedText(json::binary({1, 2, 3}, 7)).has_value());
+  EXPECT_FALSE(PreSerializedText(json::parse(text)).has_value());
+  EXPECT_FALSE(PreSerializedText(json(text)).has_value());
+}
+
+TEST(FrameTest, AppendJsonStringWritesWhatDumpWrites) {
+  for (std::string s : {std::string("plain"), std::string("q\"b\\"), std::string("tab\tnl\n"),
+                        std::string("\x01"), std::string("caf\xc3\xa9"), std::string("bad\xff")}) {
+    std::string out = "<";
+    AppendJsonString(out, s);
+    EXPECT_EQ(out, "<" + json(s).dump(-1, ' ', false, json::error_handler_t::replace)) << s;
+  }
+  const json state = {{"pem", "-----BEGIN-----\nAA==\n"}, {"n", 1}, {"bad", "\xff"}};
+  EXPECT_EQ(JsonText(state), state.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 TEST(ValidationNamesTest, EveryCodeRoundTrips) {

@@ -203,11 +203,17 @@ TEST(JsonTextTest, WriterWritesWhatDumpWrites) {
                               json::binary({1, 2, 3})};
   std::string all_bytes;
   for (int c = 1; c < 256; ++c) all_bytes += static_cast<char>(c);
+  // ASCII only (written without nlohmann): every byte below 0x80, NUL too,
+  // and a PEM's line breaks.
+  std::string ascii_bytes(1, '\0');
+  for (int c = 1; c < 128; ++c) ascii_bytes += static_cast<char>(c);
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\r\nAA==\n-----END CERTIFICATE-----\n";
   for (const std::string& s :
        {std::string(), std::string("plain"), std::string("a\"b\\c/d"), std::string("\x7f"),
         std::string("back\\slash"), std::string("quote\"d"), std::string("tab\t"),
         std::string("caf\xc3\xa9"), std::string("\xe2\x82\xac euro"), std::string("bad \xff"),
-        std::string("cut \xe2\x82"), std::string("nul\0in", 6), all_bytes}) {
+        std::string("cut \xe2\x82"), std::string("nul\0in", 6), all_bytes, ascii_bytes, pem,
+        std::string("\x1f\x01\x7f\b\f")}) {
     values.push_back(s);
     values.push_back({{s, s}, {"k", json::array({s, 1, json::object()})}});
   }

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <thread>
 
+#include "evprov/ocpp/payload_text.h"
 #include "ocpp/fake_validator.h"
 #include "ocpp/frame.h"
 
@@ -156,6 +157,24 @@ TEST(RpcEngineTest, ValidatesOutgoingRequestsAndIncomingResponses) {
   ASSERT_TRUE(out->has_value());
   EXPECT_EQ((*out)->status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE((*out)->status().message().find("currentTime"), std::string::npos);
+}
+
+TEST(RpcEngineTest, APreSerializedRequestIsSentAsItsTextWithoutValidation) {
+  EngineHarness h;
+  // {"text": 5} breaks the Echo rule: as a tree it is refused (test above);
+  // as text it is the caller's to vouch for, and is sent as written.
+  const std::string text = R"({"text":5})";
+  auto out = std::make_shared<std::optional<Result<json>>>();
+  h.engine_->Call("Echo", PreSerialized(text), {}, [out](Result<json> r) { *out = std::move(r); });
+  h.Run();
+  ASSERT_EQ(h.sent_.size(), 1U);
+  const std::string id = h.SentJson(0)[1].get<std::string>();
+  EXPECT_EQ(h.sent_[0], R"([2,")" + id + R"(","Echo",)" + text + "]");
+  // The response is still a tree, validated as always.
+  h.Feed(SerializeCallResult(id, {{"text", "ok"}}));
+  ASSERT_TRUE(out->has_value());
+  ASSERT_TRUE((*out)->ok()) << (*out)->status().message();
+  EXPECT_EQ((*out)->value()["text"], "ok");
 }
 
 TEST(RpcEngineTest, ShutdownFailsPendingAndLaterCalls) {

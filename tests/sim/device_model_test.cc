@@ -111,6 +111,30 @@ TEST_F(DeviceModelTest, WriteOnlyIsNeverReadNorReported) {
   EXPECT_EQ(report.dump().find("XYZ"), std::string::npos);
 }
 
+TEST_F(DeviceModelTest, ReportTextIsTheTextOfTheReportDataByteForByte) {
+  // Values that need escaping, and a write-only one that must stay out.
+  auto identity = model_->Resolve(Addr("SecurityCtrlr", "Identity"), AttributeType::kActual);
+  ASSERT_EQ(identity.status, AttributeStatus::kAccepted);
+  model_->Write(identity.value, "q\"b\\ caf\xc3\xa9 \x01 bad\xff");
+  auto password =
+      model_->Resolve(Addr("SecurityCtrlr", "BasicAuthPassword"), AttributeType::kActual);
+  ASSERT_EQ(password.status, AttributeStatus::kAccepted);
+  model_->Write(password.value, "0123456789abcdefXYZ");
+  for (auto base : {DeviceModel::ReportBase::kFullInventory,
+                    DeviceModel::ReportBase::kConfigurationInventory}) {
+    const std::vector<std::size_t> items = model_->ReportItems(base);
+    const std::vector<json> tree = model_->ReportData(base);
+    ASSERT_EQ(items.size(), tree.size());
+    ASSERT_FALSE(items.empty());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::string text;
+      model_->AppendReportEntry(text, items[i]);
+      EXPECT_EQ(text, tree[i].dump(-1, ' ', false, json::error_handler_t::replace));
+      EXPECT_EQ(text.find("XYZ"), std::string::npos);
+    }
+  }
+}
+
 TEST_F(DeviceModelTest, ConfigurationInventoryHoldsOnlyWritableVariables) {
   auto full = model_->ReportData(DeviceModel::ReportBase::kFullInventory);
   auto config = model_->ReportData(DeviceModel::ReportBase::kConfigurationInventory);

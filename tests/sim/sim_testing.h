@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "evprov/ocpp/payload_text.h"
 #include "evprov/ocpp/schema.h"
 #include "evprov/sim/charger.h"
 #include "support/temp_dir.h"
@@ -46,7 +47,12 @@ class FakeLink : public Link {
     bool answered = false;
   };
 
+  // A PreSerialized payload is recorded as the tree its text reads as.
   void Call(std::string_view action, json payload, CallDone done) override {
+    if (auto text = ocpp::PreSerializedText(payload)) {
+      payload = json::parse(*text, nullptr, false);
+      EXPECT_TRUE(payload.is_object()) << action << ": the payload text is not a JSON object";
+    }
     ExpectSchemaValid(action, ocpp::MessageKind::kRequest, payload);
     calls.push_back(Sent{std::string(action), std::move(payload), std::move(done)});
   }

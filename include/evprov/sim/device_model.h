@@ -142,11 +142,21 @@ class DeviceModelSchema {
   // attributes, characteristics), built once per schema: a report copies it
   // and fills in the values, instead of building every entry anew.
   const nlohmann::json& ReportSkeleton(std::size_t item) const { return skeletons_[item]; }
+  // The same entry as JSON text with a hole for each value: pieces[0], the
+  // value of attribute slots[0], pieces[1], ... Written once per schema from
+  // the skeleton, so an entry written from it is byte for byte the frame
+  // text of the skeleton with its values filled in.
+  struct ReportText {
+    std::vector<std::string> pieces;  // slots.size() + 1
+    std::vector<std::size_t> slots;   // attribute index within the item
+  };
+  const ReportText& ReportTextOf(std::size_t item) const { return report_texts_[item]; }
   // True when some attribute of the item is writable (ConfigurationInventory).
   bool Configurable(std::size_t item) const;
 
  private:
   nlohmann::json BuildSkeleton(const Item& item) const;
+  ReportText BuildReportText(std::size_t item) const;
   nlohmann::json ComponentJson(const Item& item) const;
   nlohmann::json VariableJson(const Item& item) const;
 
@@ -154,6 +164,7 @@ class DeviceModelSchema {
   std::vector<VariableDef> defs_;  // owned copy; items point into it
   std::vector<Item> items_;
   std::vector<nlohmann::json> skeletons_;  // one per item
+  std::vector<ReportText> report_texts_;   // one per item
   std::size_t value_count_ = 0;
   std::unordered_map<std::string, std::size_t> by_address_;
   std::unordered_map<std::string, int> components_;
@@ -205,6 +216,11 @@ class DeviceModel {
   enum class ReportBase { kFullInventory, kConfigurationInventory };
   // The NotifyReport reportData entries (write-only values omitted).
   std::vector<nlohmann::json> ReportData(ReportBase base) const;
+  // The same entries as JSON text (what a charger sends): the items in the
+  // report, then one entry's text appended to out, byte for byte the frame
+  // text of that ReportData entry.
+  std::vector<std::size_t> ReportItems(ReportBase base) const;
+  void AppendReportEntry(std::string& out, std::size_t item) const;
 
   // Persistence of written values: {"<key>[#Attr]": "value", ...}.
   nlohmann::json WrittenValues() const;
