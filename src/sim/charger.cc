@@ -291,6 +291,13 @@ std::vector<ConnectionAttempt> Charger::Plan() const {
   return ConnectionPlan(slots_, options);
 }
 
+std::string Charger::Identity(int slot) const {
+  auto it = slots_.find(slot);
+  if (it == slots_.end()) return {};
+  return it->second.factory ? config_.hardware_id
+                            : std::string(model_->Get("SecurityCtrlr", "Identity"));
+}
+
 ConnectionParams Charger::Connection(int slot) const {
   ConnectionParams p;
   auto it = slots_.find(slot);
@@ -298,14 +305,13 @@ ConnectionParams Charger::Connection(int slot) const {
   const NetworkProfile& profile = it->second;
   p.security_profile = profile.security_profile;
   p.message_timeout_s = profile.message_timeout_s;
+  p.identity = Identity(slot);
   if (profile.factory) {
-    p.identity = config_.hardware_id;
     p.basic_auth_password = config_.bootstrap_secret;
     p.client_cert_file = config_.idevid_cert_file;
     p.client_key_file = config_.idevid_key_file;
     p.trusted_roots_file = config_.factory_trust_file;
   } else {
-    p.identity = std::string(model_->Get("SecurityCtrlr", "Identity"));
     p.basic_auth_password = std::string(model_->Get("SecurityCtrlr", "BasicAuthPassword"));
     if (profile.security_profile == 3) {
       p.client_cert_pem = station_chain_;

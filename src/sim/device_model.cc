@@ -293,6 +293,15 @@ Result<std::shared_ptr<const DeviceModelSchema>> DeviceModelSchema::Build(
   schema->report_texts_.reserve(schema->items_.size());
   for (std::size_t i = 0; i < schema->items_.size(); ++i)
     schema->report_texts_.push_back(schema->BuildReportText(i));
+  schema->value_keys_.resize(next_value);
+  for (const Item& item : schema->items_) {
+    for (std::size_t a = 0; a < item.def->attributes.size(); ++a) {
+      std::string key = schema->Key(item);
+      AttributeType type = item.def->attributes[a].type;
+      if (type != AttributeType::kActual) key += "#" + std::string(AttributeTypeName(type));
+      schema->value_keys_[item.first_value + a] = std::move(key);
+    }
+  }
   return std::shared_ptr<const DeviceModelSchema>(std::move(schema));
 }
 
@@ -536,33 +545,18 @@ void DeviceModel::AppendReportEntry(std::string& out, std::size_t item) const {
   out += text.pieces.back();
 }
 
-std::string DeviceModel::ValueKey(std::size_t item, std::size_t attr) const {
-  const auto& it = schema_->items()[item];
-  std::string k = schema_->Key(it);
-  AttributeType t = it.def->attributes[attr].type;
-  if (t != AttributeType::kActual) k += "#" + std::string(AttributeTypeName(t));
-  return k;
-}
-
 nlohmann::json DeviceModel::WrittenValues() const {
   nlohmann::json out = nlohmann::json::object();
-  const auto& items = schema_->items();
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    for (std::size_t a = 0; a < items[i].def->attributes.size(); ++a) {
-      std::size_t index = items[i].first_value + a;
-      if (written_[index]) out[ValueKey(i, a)] = values_[index];
-    }
+  for (std::size_t index = 0; index < values_.size(); ++index) {
+    if (written_[index]) out[schema_->ValueKey(index)] = values_[index];
   }
   return out;
 }
 
 std::vector<std::string> DeviceModel::LoadWrittenValues(const nlohmann::json& values) {
-  std::unordered_map<std::string, std::size_t> keys;
-  const auto& items = schema_->items();
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    for (std::size_t a = 0; a < items[i].def->attributes.size(); ++a) {
-      keys.emplace(ValueKey(i, a), items[i].first_value + a);
-    }
+  std::unordered_map<std::string_view, std::size_t> keys;
+  for (std::size_t index = 0; index < values_.size(); ++index) {
+    keys.emplace(schema_->ValueKey(index), index);
   }
   std::vector<std::string> unknown;
   for (const auto& [key, value] : values.items()) {

@@ -234,7 +234,7 @@ class Unit::Impl : public std::enable_shared_from_this<Unit::Impl> {
       s.boot_count = c.boot_count();
       s.security_profile = c.security_profile();
       s.slot = c.connected() ? c.active_slot() : 0;
-      if (c.connected()) s.identity = c.Connection(c.active_slot()).identity;
+      if (c.connected()) s.identity = c.Identity(c.active_slot());
       auto slot = c.network_slots().find(s.slot);
       bool factory_slot = slot == c.network_slots().end() || slot->second.factory;
       s.provisioned = s.connected && !s.factory_mode && !factory_slot &&

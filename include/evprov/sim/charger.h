@@ -151,6 +151,8 @@ class Charger {
   void OnDisconnected();
   Reply Handle(std::string_view action, const nlohmann::json& payload);
   ConnectionParams Connection(int slot) const;
+  // Connection(slot).identity, without the rest.
+  std::string Identity(int slot) const;
   std::vector<ConnectionAttempt> Plan() const;
 
   // The incoming CALL actions Handle implements (a transport registers these).

@@ -138,6 +138,9 @@ class DeviceModelSchema {
   std::optional<std::size_t> Find(const VariableAddress& a) const;
   // Stable text key of an item ("EVSE@1/Power"), used in the state file.
   std::string Key(const Item& item) const;
+  // The state file's key of a value: the item's key, and "#<type>" for an
+  // attribute other than Actual ("EVSE@1/Power#Target"). Built once.
+  const std::string& ValueKey(std::size_t value) const { return value_keys_[value]; }
   // The item's ReportData entry without values (component, variable,
   // attributes, characteristics), built once per schema: a report copies it
   // and fills in the values, instead of building every entry anew.
@@ -165,6 +168,7 @@ class DeviceModelSchema {
   std::vector<Item> items_;
   std::vector<nlohmann::json> skeletons_;  // one per item
   std::vector<ReportText> report_texts_;   // one per item
+  std::vector<std::string> value_keys_;    // one per value
   std::size_t value_count_ = 0;
   std::unordered_map<std::string, std::size_t> by_address_;
   std::unordered_map<std::string, int> components_;
@@ -233,7 +237,6 @@ class DeviceModel {
  private:
   std::optional<std::size_t> FindValue(std::string_view component, std::string_view variable,
                                        std::string_view variable_instance) const;
-  std::string ValueKey(std::size_t item, std::size_t attr) const;
 
   std::shared_ptr<const DeviceModelSchema> schema_;
   std::vector<std::string> values_;
