@@ -10,11 +10,15 @@ namespace {
 
 using nlohmann::json;
 
-// Invalid UTF-8 in a string (from a handler) becomes U+FFFD instead of throwing.
-std::string Dump(const json& j) {
-  std::string out;
-  internal::AppendJsonText(out, j);
-  return out;
+// A part of a frame: a PreSerialized payload as its text, any other value
+// as AppendJsonText writes it (invalid UTF-8 in a string from a handler
+// becomes U+FFFD instead of throwing).
+void AppendPart(std::string& out, const json& part) {
+  if (auto text = PreSerializedText(part)) {
+    out += *text;
+  } else {
+    internal::AppendJsonText(out, part);
+  }
 }
 
 // "[<type>,<part>,...]" written piece by piece: building the array first
@@ -22,7 +26,7 @@ std::string Dump(const json& j) {
 template <typename... Parts>
 std::string WriteFrame(char type, const Parts&... parts) {
   std::string out = {'[', type};
-  ((out += ',', internal::AppendJsonText(out, parts)), ...);
+  ((out += ',', AppendPart(out, parts)), ...);
   out += ']';
   return out;
 }
@@ -116,16 +120,6 @@ ParsedFrame ParseFrame(std::string_view text) {
 }
 
 std::string SerializeCall(std::string_view id, std::string_view action, const json& payload) {
-  if (auto text = PreSerializedText(payload)) {
-    std::string out = "[2,";
-    AppendJsonString(out, id);
-    out += ',';
-    AppendJsonString(out, action);
-    out += ',';
-    out += *text;
-    out += ']';
-    return out;
-  }
   return WriteFrame('2', json(id), json(action), payload);
 }
 
@@ -135,7 +129,7 @@ std::string SerializeCallResult(std::string_view id, const json& payload) {
 
 std::string SerializeCallError(std::string_view id, const RpcError& error, OcppVersion version,
                                const json& details) {
-  return Dump(
+  return JsonText(
       json::array({4, id, RpcErrorCodeName(error.code, version), error.description, details}));
 }
 

@@ -52,7 +52,8 @@ using ParsedFrame = std::variant<CallFrame, CallResultFrame, CallErrorFrame, Fra
 
 ParsedFrame ParseFrame(std::string_view text);
 
-// A PreSerialized payload (evprov/ocpp/payload_text.h) is written as its text.
+// A PreSerialized payload (evprov/ocpp/payload_text.h) is written as its
+// text; the engine sends one only in a CALL.
 std::string SerializeCall(std::string_view id, std::string_view action,
                           const nlohmann::json& payload);
 std::string SerializeCallResult(std::string_view id, const nlohmann::json& payload);

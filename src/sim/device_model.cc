@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "evprov/ocpp/payload_text.h"
@@ -365,25 +366,31 @@ nlohmann::json DeviceModelSchema::BuildSkeleton(const Item& item) const {
           {"variableCharacteristics", std::move(characteristics)}};
 }
 
-DeviceModelSchema::ReportText DeviceModelSchema::BuildReportText(std::size_t item) const {
-  // Each value is first a marker that no definition's text holds: "\u0001"
-  // and the attribute index; the marker's quoted text is then cut out.
-  const auto& defs = items_[item].def->attributes;
+nlohmann::json DeviceModelSchema::ReportEntry(
+    std::size_t item, const std::function<std::string(std::size_t)>& value) const {
   nlohmann::json entry = skeletons_[item];
+  auto& attributes = entry["variableAttribute"];
+  const auto& defs = items_[item].def->attributes;
   for (std::size_t a = 0; a < defs.size(); ++a) {
-    if (defs[a].mutability != Mutability::kWriteOnly) {
-      entry["variableAttribute"][a]["value"] = "\x01" + std::to_string(a);
-    }
+    if (defs[a].mutability != Mutability::kWriteOnly) attributes[a]["value"] = value(a);
   }
-  const std::string text = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return entry;
+}
+
+DeviceModelSchema::ReportText DeviceModelSchema::BuildReportText(std::size_t item) const {
+  // Each value is first a marker that no definition's text holds, U+0001 and
+  // the attribute index; the text of the quoted marker is then cut out.
+  static constexpr std::string_view kMarkerText = "\"\\u0001";  // as written: "\u0001
+  const std::string text = ReportEntry(item, [](std::size_t a) {
+                             return "\x01" + std::to_string(a);
+                           }).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   ReportText out;
   std::size_t from = 0;
-  while (true) {
-    std::size_t at = text.find("\"\\u0001", from);
-    if (at == std::string::npos) break;
-    std::size_t end = text.find('"', at + 7);
+  for (std::size_t at; (at = text.find(kMarkerText, from)) != std::string::npos;) {
+    const std::size_t index_at = at + kMarkerText.size();
+    const std::size_t end = text.find('"', index_at);
     out.pieces.push_back(text.substr(from, at - from));
-    out.slots.push_back(std::stoul(text.substr(at + 7, end - at - 7)));
+    out.slots.push_back(std::stoul(text.substr(index_at, end - index_at)));
     from = end + 1;
   }
   out.pieces.push_back(text.substr(from));
@@ -510,17 +517,9 @@ void DeviceModel::Set(std::string_view component, std::string_view variable, std
 
 std::vector<nlohmann::json> DeviceModel::ReportData(ReportBase base) const {
   std::vector<nlohmann::json> out;
-  const auto& items = schema_->items();
   for (std::size_t i : ReportItems(base)) {
-    nlohmann::json entry = schema_->ReportSkeleton(i);
-    auto& attributes = entry["variableAttribute"];
-    const auto& defs = items[i].def->attributes;
-    for (std::size_t a = 0; a < defs.size(); ++a) {
-      if (defs[a].mutability != Mutability::kWriteOnly) {
-        attributes[a]["value"] = values_[items[i].first_value + a];
-      }
-    }
-    out.push_back(std::move(entry));
+    const std::uint32_t first = schema_->items()[i].first_value;
+    out.push_back(schema_->ReportEntry(i, [&](std::size_t a) { return values_[first + a]; }));
   }
   return out;
 }

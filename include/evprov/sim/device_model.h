@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -141,14 +142,16 @@ class DeviceModelSchema {
   // The state file's key of a value: the item's key, and "#<type>" for an
   // attribute other than Actual ("EVSE@1/Power#Target"). Built once.
   const std::string& ValueKey(std::size_t value) const { return value_keys_[value]; }
-  // The item's ReportData entry without values (component, variable,
-  // attributes, characteristics), built once per schema: a report copies it
-  // and fills in the values, instead of building every entry anew.
-  const nlohmann::json& ReportSkeleton(std::size_t item) const { return skeletons_[item]; }
+  // The item's ReportData entry (component, variable, attributes,
+  // characteristics) copied from a skeleton built once per schema, with
+  // value(attribute index) filled in for every attribute that is not
+  // write-only.
+  nlohmann::json ReportEntry(std::size_t item,
+                             const std::function<std::string(std::size_t)>& value) const;
   // The same entry as JSON text with a hole for each value: pieces[0], the
-  // value of attribute slots[0], pieces[1], ... Written once per schema from
-  // the skeleton, so an entry written from it is byte for byte the frame
-  // text of the skeleton with its values filled in.
+  // value of attribute slots[0], pieces[1], ... Cut once per schema from the
+  // text of ReportEntry, so an entry written from it is byte for byte the
+  // frame text of the entry with its values.
   struct ReportText {
     std::vector<std::string> pieces;  // slots.size() + 1
     std::vector<std::size_t> slots;   // attribute index within the item
@@ -218,9 +221,10 @@ class DeviceModel {
            std::string_view variable_instance = "");
 
   enum class ReportBase { kFullInventory, kConfigurationInventory };
-  // The NotifyReport reportData entries (write-only values omitted).
+  // The NotifyReport reportData entries as trees (write-only values
+  // omitted): the reference the text below is tested against.
   std::vector<nlohmann::json> ReportData(ReportBase base) const;
-  // The same entries as JSON text (what a charger sends): the items in the
+  // The same entries as JSON text (what the charger sends): the items in the
   // report, then one entry's text appended to out, byte for byte the frame
   // text of that ReportData entry.
   std::vector<std::size_t> ReportItems(ReportBase base) const;
