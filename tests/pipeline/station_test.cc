@@ -288,6 +288,62 @@ TEST_F(StationTest, RestartMidJourneyResumesToReady) {
   EXPECT_EQ(identities, 2);
 }
 
+// An operator reprovisions a unit while the station's runner holds it at a
+// step, waiting for its charger to come back. The runner's start of that
+// step is refused (the unit moved); it must read the unit again and start
+// the journey over at admit, not carry on from its stale copy nor fail it.
+TEST_F(StationTest, AUnitReprovisionedWhileItsRunnerWaitsStartsOverAndEndsReady) {
+  StartStation();
+  TestUnit u = Register("HW-MOVED", "WO-S-AC");
+  // Slow answers stretch the factory steps to seconds, so the charger is
+  // reliably stopped within one of them.
+  StartCharger(ChargerFor(u, {"slow-responses=150"}));
+  const std::set<std::string> factory_steps = {"identity", "configure", "credentials"};
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  std::string stopped_at;
+  while (std::chrono::steady_clock::now() < deadline && stopped_at.empty()) {
+    units::Unit now = GetUnit(u.id);
+    if (factory_steps.count(now.step.value_or("")) != 0) stopped_at = *now.step;
+    if (stopped_at.empty()) std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_FALSE(stopped_at.empty()) << "the unit never reached identity..credentials";
+  units_.back()->Stop();  // the runner now waits for the charger (timeout 10 s)
+
+  Status moved = Write([&](store::Transaction& tx) {
+    EVPROV_ASSIGN_OR_RETURN(auto done, ReprovisionUnit(tx, *secret_, u.id, "re-test", "alice"));
+    if (!done.bootstrap_secret) return Status::Internal("no new bootstrap secret");
+    u.bootstrap = done.bootstrap_secret->reveal();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(moved.ok()) << moved.ToString();
+  ASSERT_EQ(GetUnit(u.id).state, units::UnitState::kRegistered);
+
+  StartCharger(ChargerFor(u));  // same state directory, the new secret
+  units::Unit done = WaitFinished(u.id, 90s);
+  ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("");
+
+  // After the reprovision record the journal starts over at admit. Only the
+  // runner's note that the interrupted attempt failed (not final) may come
+  // in between: it can commit after the operator's change.
+  auto journal = Journal(*store_, u.id);
+  auto cut = std::find_if(journal.begin(), journal.end(),
+                          [](const JournalRecord& r) { return r.event == "reprovision"; });
+  ASSERT_NE(cut, journal.end());
+  EXPECT_EQ(cut->step, stopped_at);
+  auto next = std::find_if(cut + 1, journal.end(), [](const JournalRecord& r) {
+    return r.event != "failed" || r.detail.value("final", true);
+  });
+  ASSERT_NE(next, journal.end());
+  EXPECT_EQ(next->step, "admit");
+  EXPECT_EQ(next->event, "started");
+  for (auto r = next; r != journal.end(); ++r) {
+    EXPECT_NE(r->event, "failed") << r->step << ": " << r->detail.dump();
+  }
+  int valid = 0;
+  for (const auto& c : Certificates(*store_, u.id)) valid += c.revoked_at ? 0 : 1;
+  EXPECT_EQ(valid, 1);
+}
+
 TEST_F(StationTest, IdevidUnitOnTheProfile3FactoryListenerEndsReady) {
   test::CertFiles manufacturer = pki_.CreateCa("manufacturer");
   StationOptions o = Options();
