@@ -5,8 +5,9 @@
 # simulator fleet (evprov-sim fleet) in its own process. Runs R times
 # (default 3) and prints a Markdown table: units/s (median), per-step
 # p50/p95/p99 of the median run, CPU per unit (station + fleet), and, as the
-# reference measured in the same run, the ECDSA/ECDH work a unit needs at
-# minimum, from `openssl speed`.
+# references measured in the same run: the ECDSA/ECDH work a unit needs at
+# minimum, from `openssl speed`, and the CPU of the unit's two TLS handshakes
+# without sockets (build/tls_handshake_bench).
 # Usage: bench/pipeline_bench.sh [build-dir] [units] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,14 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 speed=$(openssl speed -seconds 2 ecdsap256 ecdhp256 2>/dev/null)
+# The second reference: the unit's two TLS 1.3 handshakes as the pipeline
+# makes them (our contexts, P-256 chains), both ends on one thread, in memory
+# (bench/tls_handshake_bench.cc): the factory one (server certificate only;
+# the demo's units bring a bootstrap secret) and the validation one (mutual).
+if [ -x "$BUILD/tls_handshake_bench" ]; then
+  "$BUILD/tls_handshake_bench" --benchmark_filter='tls:13' --benchmark_format=json \
+    --benchmark_out="$work/tls.json" --benchmark_out_format=json >/dev/null 2>&1 || rm -f "$work/tls.json"
+fi
 python3 - "$work" "$RUNS" "$UNITS" <<PY
 import json, statistics, sys
 work, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -68,6 +77,18 @@ if signs and verifies and ecdh:
     floor_ms = (5 / signs + 8 / verifies + 4 / ecdh) * 1000
     print(f"| reference: minimum ECDSA/ECDH work per unit (openssl speed, same run) | {floor_ms:.2f} ms |")
     print(f"| crypto floor / CPU per unit | {floor_ms / statistics.median(cpu) * 100:.0f}% |")
+try:
+    handshakes = {b["name"].split("/")[2]: b["cpu_time"] / 1000
+                  for b in json.load(open(f"{work}/tls.json"))["benchmarks"]
+                  if "error_message" not in b and b["time_unit"] == "us"}
+except (OSError, ValueError, KeyError, IndexError):
+    handshakes = {}
+if "mutual:0" in handshakes and "mutual:1" in handshakes:
+    per_unit = handshakes["mutual:0"] + handshakes["mutual:1"]
+    print(f"| reference: the unit's 2 TLS 1.3 handshakes (server-only {handshakes['mutual:0']:.2f} + mutual "
+          f"{handshakes['mutual:1']:.2f} ms), both ends, in memory (tls_handshake_bench, same run) | {per_unit:.2f} ms |")
+    print(f"| TLS handshakes / CPU per unit | {per_unit / statistics.median(cpu) * 100:.0f}% |")
+    print(f"| TLS handshakes / the CPU a unit may cost at 150 units/s on 2 cores (13.3 ms) | {per_unit / (2000 / 150) * 100:.0f}% |")
 print()
 print("| step (median run) | p50 ms | p95 ms | p99 ms |")
 print("|---|---:|---:|---:|")
