@@ -116,6 +116,9 @@ bool Handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientIdentity* i
   ok = ok && server_done && client_done && SSL_get_verify_result(client) == X509_V_OK &&
        SSL_get_verify_result(server) == X509_V_OK;
   ok = ok && (SSL_version(client) == (tls12 ? TLS1_2_VERSION : TLS1_3_VERSION));
+  // The case measured is the one named: the server holds the client's
+  // certificate exactly when the handshake was mutual.
+  ok = ok && ((SSL_get0_peer_certificate(server) != nullptr) == (identity != nullptr));
   SSL_free(client);
   SSL_free(server);
   return ok;
