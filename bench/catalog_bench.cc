@@ -3,9 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "bench_support.h"
 #include "evprov/catalog/json.h"
 #include "evprov/catalog/loader.h"
 #include "evprov/catalog/repository.h"
@@ -15,12 +14,8 @@
 namespace {
 
 std::string Dc150Text() {
-  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path() /
-                    "examples/catalog/variants/dc150.yaml";
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return evprov::bench::ReadText(std::filesystem::path(__FILE__).parent_path().parent_path() /
+                                 "examples/catalog/variants/dc150.yaml");
 }
 
 void BM_LoadVariant(benchmark::State& state) {

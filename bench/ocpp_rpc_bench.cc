@@ -5,7 +5,8 @@
 //
 //   build/ocpp_rpc_bench --benchmark_counters_tabular=true
 //
-// Test certificates are made with the openssl CLI in a temp dir.
+// Test certificates are made with the openssl CLI in a temp dir
+// (bench_support.h).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -14,12 +15,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench_support.h"
 #include "evprov/common/log.h"
 #include "evprov/ocpp/client.h"
 #include "evprov/ocpp/schema.h"
@@ -53,27 +56,17 @@ const std::string& BenchPassword() {
   return password;
 }
 
-struct BenchPki {
-  BenchPki() {
-    dir = std::filesystem::temp_directory_path() / ("evprov-bench-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    std::string d = dir.string();
-    std::string cmd =
-        "cd " + d +
-        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-        " -subj /CN=bench-ca -keyout ca.key -out ca.pem 2>/dev/null"
-        " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-        " -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null"
-        " && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf"
-        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
-        " -extfile ext.cnf -out server.pem 2>/dev/null";
-    ok = std::system(cmd.c_str()) == 0;
-  }
-  ~BenchPki() { std::filesystem::remove_all(dir); }
-  std::string File(const char* name) const { return (dir / name).string(); }
-  std::filesystem::path dir;
-  bool ok = false;
-};
+// A CA and the server's certificate under it, made once per run.
+const evprov::bench::TempPki* Certificates() {
+  using evprov::bench::TempPki;
+  static const std::unique_ptr<TempPki> pki = [] {
+    auto made = std::make_unique<TempPki>();
+    const bool ok =
+        made->Root("ca", "bench-ca") && made->Issue("server", "127.0.0.1", "ca", TempPki::kLeaf);
+    return ok ? std::move(made) : nullptr;
+  }();
+  return pki.get();
+}
 
 json BootRequest(int i) {
   return {{"reason", "PowerUp"},
@@ -86,8 +79,8 @@ json BootRequest(int i) {
 void BM_WssRoundTrips(benchmark::State& state) {
   const bool validate = state.range(0) != 0;
   evprov::log::SetLevel(evprov::log::Level::kError);
-  static BenchPki pki;
-  if (!pki.ok) {
+  const evprov::bench::TempPki* pki = Certificates();
+  if (pki == nullptr) {
     state.SkipWithError("openssl CLI failed to make test certificates");
     return;
   }
@@ -100,7 +93,7 @@ void BM_WssRoundTrips(benchmark::State& state) {
   });
   ServerOptions so;
   so.profile = SecurityProfile::kTlsBasicAuth;
-  so.tls = {pki.File("server.pem"), pki.File("server.key"), pki.File("ca.pem")};
+  so.tls = {pki->File("server.pem"), pki->File("server.key"), pki->File("ca.pem")};
   so.threads = 1;
   so.validator = validator;
   Server server(
@@ -121,7 +114,7 @@ void BM_WssRoundTrips(benchmark::State& state) {
     co.endpoint = "wss://127.0.0.1:" + std::to_string(server.port()) + "/ocpp";
     co.identity = "BENCH-" + std::to_string(i);
     co.password = BenchPassword();
-    co.tls.ca_file = pki.File("ca.pem");
+    co.tls.ca_file = pki->File("ca.pem");
     co.validator = validator;
     clients.push_back(std::make_unique<Client>(co, Handlers{}, runtime));
     if (!clients.back()->Connect().ok()) {

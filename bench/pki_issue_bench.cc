@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "evprov/common/log.h"
 #include "evprov/pki/ca.h"
 #include "evprov/pki/csr_policy.h"
@@ -25,12 +26,10 @@
 namespace evprov::pki {
 namespace {
 
+using bench::RunQuiet;
+
 constexpr char kModule[] = "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so";
 constexpr char kOrganization[] = "Bench Charging";
-
-bool Run(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 std::string MakeCsr(const std::string& serial) {
   ossl::PKey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
@@ -63,9 +62,9 @@ class Setup {
     std::string tool = std::string("pkcs11-tool --module ") + kModule +
                        " --token-label bench --login --pin 4711 --keypairgen "
                        "--key-type EC:prime256v1";
-    ok_ = Run("mkdir -p " + dir_ + "/tokens") &&
-          Run("softhsm2-util --init-token --free --label bench --so-pin 0000 --pin 4711") &&
-          Run(tool + " --id 01 --label root") && Run(tool + " --id 02 --label issuing");
+    ok_ = RunQuiet("mkdir -p " + dir_ + "/tokens") &&
+          RunQuiet("softhsm2-util --init-token --free --label bench --so-pin 0000 --pin 4711") &&
+          RunQuiet(tool + " --id 01 --label root") && RunQuiet(tool + " --id 02 --label issuing");
     store::SqliteOptions options;
     options.path = dir_ + "/bench.db";
     options.synchronous_full = false;

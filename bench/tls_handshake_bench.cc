@@ -9,87 +9,40 @@
 // connection with the bootstrap secret). Both ends run on one thread over a
 // BIO pair, so the time per iteration is the CPU both sides spend on one
 // handshake. bench/pipeline_bench.sh reports one of each (a unit's two
-// handshakes) next to the CPU per unit. Certificates are made at start with
-// the openssl CLI.
+// handshakes) next to the CPU per unit. Certificates are made once per run
+// with the openssl CLI (bench_support.h).
 #include <benchmark/benchmark.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
-#include <stdlib.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
+#include "bench_support.h"
 #include "evprov/common/log.h"
 #include "ocpp/tls.h"
 
 namespace evprov::ocpp {
 namespace {
 
-bool Run(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
+using bench::ReadText;
+using bench::TempPki;
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Keys and certificates in a temp dir: a root, an issuing CA under it, and a
-// server and a client leaf under the issuing CA.
-class Pki {
- public:
-  Pki() {
-    dir_ = (std::filesystem::temp_directory_path() / "evprov-tls-bench-XXXXXX").string();
-    if (mkdtemp(dir_.data()) == nullptr) std::abort();
-    const std::string ca_ext = dir_ + "/ca.ext";
-    std::ofstream(ca_ext) << "basicConstraints=critical,CA:TRUE\n"
-                             "keyUsage=critical,keyCertSign,cRLSign\n";
-    ok_ = Key("root") &&
-          Run("openssl req -x509 -new -key " + P("root.key") +
-              " -subj /CN=bench-root -days 2 -addext basicConstraints=critical,CA:TRUE"
-              " -addext keyUsage=critical,keyCertSign,cRLSign -out " +
-              P("root.pem")) &&
-          Issue("issuing", "bench-issuing", "root", ca_ext);
-    for (const char* leaf : {"server", "client"}) {
-      const std::string ext = P(std::string(leaf) + ".ext");
-      std::ofstream(ext) << "basicConstraints=CA:FALSE\n"
-                            "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
-      ok_ = ok_ && Issue(leaf, "localhost", "issuing", ext);
-      std::ofstream(P(std::string(leaf) + "-chain.pem"))
-          << Read(P(std::string(leaf) + ".pem")) << Read(P("issuing.pem"));
+// A root, an issuing CA under it, and a server and a client leaf under the
+// issuing CA, each leaf with its chain (<leaf>-chain.pem). Made once per run.
+const TempPki* Certificates() {
+  static const std::unique_ptr<TempPki> pki = [] {
+    auto made = std::make_unique<TempPki>();
+    bool ok = made->Root("root", "bench-root") &&
+              made->Issue("issuing", "bench-issuing", "root", TempPki::kCa);
+    for (const std::string leaf : {"server", "client"}) {
+      ok = ok && made->Issue(leaf, "localhost", "issuing", TempPki::kLeaf) &&
+           made->Concat(leaf + "-chain", {leaf, "issuing"});
     }
-  }
-  ~Pki() { std::filesystem::remove_all(dir_); }
-  Pki(const Pki&) = delete;
-  Pki& operator=(const Pki&) = delete;
-
-  bool ok() const { return ok_; }
-  std::string P(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  bool Key(const std::string& name) {
-    return Run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
-               P(name + ".key"));
-  }
-  bool Issue(const std::string& name, const std::string& cn, const std::string& ca,
-             const std::string& ext) {
-    return Key(name) &&
-           Run("openssl req -new -key " + P(name + ".key") + " -subj /CN=" + cn + " -out " +
-               P(name + ".csr")) &&
-           Run("openssl x509 -req -in " + P(name + ".csr") + " -CA " + P(ca + ".pem") + " -CAkey " +
-               P(ca + ".key") + " -CAcreateserial -days 2 -extfile " + ext + " -out " +
-               P(name + ".pem"));
-  }
-
-  std::string dir_;
-  bool ok_ = false;
-};
+    return ok ? std::move(made) : nullptr;
+  }();
+  return pki.get();
+}
 
 // Drives both ends until each has finished its handshake (bounded).
 bool Handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientIdentity* identity,
@@ -126,22 +79,22 @@ bool Handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientIdentity* i
 
 void BM_TlsHandshake(benchmark::State& state) {
   log::SetSink(nullptr);
-  Pki pki;
-  if (!pki.ok()) {
+  const TempPki* pki = Certificates();
+  if (pki == nullptr) {
     state.SkipWithError("cannot make the certificates (openssl CLI)");
     return;
   }
   const bool tls12 = state.range(0) == 12;
   const bool mutual = state.range(1) == 1;
-  auto server = MakeServerTlsContext({.cert_file = pki.P("server-chain.pem"),
-                                      .key_file = pki.P("server.key"),
-                                      .ca_file = pki.P("root.pem")},
+  auto server = MakeServerTlsContext({.cert_file = pki->File("server-chain.pem"),
+                                      .key_file = pki->File("server.key"),
+                                      .ca_file = pki->File("root.pem")},
                                      mutual);
   ClientOptions options;
-  options.ca_pem = Read(pki.P("root.pem"));
+  options.ca_pem = ReadText(pki->File("root.pem"));
   if (mutual) {
-    options.cert_pem = Read(pki.P("client-chain.pem"));
-    options.key_pem = Read(pki.P("client.key"));
+    options.cert_pem = ReadText(pki->File("client-chain.pem"));
+    options.key_pem = ReadText(pki->File("client.key"));
   }
   auto client = MakeClientTls(options);
   if (!server.ok() || !client.ok() || (mutual && !client->identity)) {
