@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/journal.h"
 #include "pipeline/station_fixture.h"
 #include "support/node_peer.h"
 
@@ -105,6 +106,56 @@ TEST_F(IndependentChargerTest, IdevidUnitOnProdlikeProfile3EndsReady) {
                                                   << Transcript();
   EXPECT_TRUE(Saw("connected", "validation")) << Transcript();
   EXPECT_TRUE(Saw("certificate_signed")) << Transcript();
+}
+
+// The late-boot race, across the station: the charger keeps its factory
+// session open across the Reset, reconnects and boots on the validation
+// endpoint, sends one more BootNotification on the old factory session, and
+// only then answers the Reset. So the station holds both boots, the stale one
+// last, before its runner reads the unit's connection. That boot belongs to
+// an older session: it is answered, but it must not make the dead factory
+// session the unit's connection again, or validation reads that boot (no
+// serial number) instead of the validation one and fails the unit. The old
+// session's close, which comes after, must not mark the unit disconnected
+// either (the finalize step would wait for a reconnect that never comes).
+// Breaking either rule in UnitChannel::Apply makes this test fail.
+TEST_F(IndependentChargerTest, ALateBootOnTheOldFactorySessionDoesNotDisturbValidation) {
+  if (!ocpp::test::NodePeer::Available()) GTEST_SKIP() << "node or ocpp-rpc not available";
+  StartStation();
+  TestUnit u = Register("IND-AC-0002", "WO-S-AC");
+  json args = PeerArgs(u);
+  args["staleFactoryBoot"] = true;
+  units::Unit done = Provision(u, args);
+  ASSERT_EQ(done.state, units::UnitState::kReady) << done.failure_reason.value_or("") << "\n"
+                                                  << Transcript();
+  // The stale boot was really sent, answered (not Accepted: the factory
+  // endpoint never accepts), and came before the statuses.
+  std::string stale_status;
+  std::size_t stale_at = lines_.size();
+  std::size_t status_at = lines_.size();
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].value("event", "") == "stale_boot") {
+      stale_status = lines_[i].value("status", "");
+      stale_at = i;
+    }
+    if (lines_[i].value("event", "") == "status_sent") status_at = i;
+  }
+  ASSERT_LT(stale_at, lines_.size()) << Transcript();
+  EXPECT_EQ(stale_status, "Pending") << Transcript();
+  EXPECT_LT(stale_at, status_at) << Transcript();
+  EXPECT_TRUE(Saw("transaction_done")) << Transcript();
+  // Validation ran once, without a failed attempt.
+  std::vector<JournalRecord> journal;
+  ASSERT_TRUE(store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(journal, ReadJournal(tx, u.id));
+                return Status::Ok();
+              }).ok());
+  int validate_started = 0;
+  for (const auto& r : journal) {
+    EXPECT_NE(r.event, "failed") << r.step << ": " << r.detail.dump();
+    if (r.step == "validate" && r.event == "started") ++validate_started;
+  }
+  EXPECT_EQ(validate_started, 1);
 }
 
 }  // namespace

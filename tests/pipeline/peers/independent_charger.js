@@ -12,10 +12,17 @@
 // password (profile 2) or certificate (profile 3), trusting the
 // CSMSRootCertificates it was given. It never sees evprov code.
 //
+// With staleFactoryBoot it misbehaves on purpose, to stage the late-boot
+// race: on Reset it keeps its factory connection open, reconnects and boots
+// on the validation endpoint, then sends one more BootNotification on the
+// old factory connection, and only then answers the Reset (so the station
+// has both boots before its runner goes on) and closes the old connection.
+//
 // Argument: one JSON object {factoryEndpoint, hardwareId, bootstrapSecret?,
 // idevidCert?, idevidKey?, factoryCa, vendorName, model, firmwareVersion,
 // hardwareRevision, layout: [{id, connectors: [{id, type}]}],
-// serialVariable: {component, variable}, workDir, watchdogMs?}.
+// serialVariable: {component, variable}, workDir, watchdogMs?,
+// staleFactoryBoot?}.
 // Output: JSON lines {event: ...}; secrets are never printed.
 'use strict';
 const crypto = require('crypto');
@@ -248,11 +255,26 @@ function handlers(c) {
          profile: params.connectionData.securityProfile});
     return {status: 'Accepted'};
   });
-  c.handle('Reset', () => {
+  c.handle('Reset', async () => {
+    if (a.staleFactoryBoot && phase === 'factory') {
+      out({event: 'resetting'});
+      const booted = await connectTo(state.priority[0]);
+      const late = await c.call('BootNotification', {
+        reason: 'PowerUp',
+        chargingStation: {model: a.model, vendorName: a.vendorName,
+                          firmwareVersion: a.firmwareVersion},
+      });
+      out({event: 'stale_boot', status: late.status});
+      later(async () => {
+        await c.close({code: 1000, reason: 'stale session'});
+        if (booted) await sendStatuses();
+      });
+      return {status: 'Accepted'};
+    }
     later(async () => {
       out({event: 'resetting'});
       await c.close({code: 1000, reason: 'reset'});
-      await connectTo(state.priority[0]);
+      if (await connectTo(state.priority[0])) await sendStatuses();
     });
     return {status: 'Accepted'};
   });
@@ -302,7 +324,8 @@ async function open(options) {
     wsOpts: {ca: options.ca, cert: options.cert, key: options.key},
   });
   handlers(c);
-  c.on('close', ({code}) => out({event: 'closed', phase, code}));
+  const opened = phase;  // which connection closed, even after a later one opened
+  c.on('close', ({code}) => out({event: 'closed', phase: opened, code}));
   try {
     await c.connect();
   } catch (err) {
@@ -313,7 +336,8 @@ async function open(options) {
   return c;
 }
 
-// Reconnects with the new identity to the endpoint of `slot`.
+// Reconnects with the new identity to the endpoint of `slot` and boots;
+// true when the boot was Accepted.
 async function connectTo(slot) {
   const profile = state.profiles.get(String(slot));
   if (!profile) throw new Error(`no network profile in slot ${slot}`);
@@ -328,7 +352,10 @@ async function connectTo(slot) {
   }
   client = await open(options);
   const r = await boot(client, 'RemoteReset');
-  if (r.status !== 'Accepted') return;
+  return r.status === 'Accepted';
+}
+
+async function sendStatuses() {
   for (const evse of a.layout) {
     for (const conn of evse.connectors) {
       await client.call('StatusNotification', {
