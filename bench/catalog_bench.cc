@@ -14,7 +14,7 @@
 namespace {
 
 std::string Dc150Text() {
-  return evprov::bench::ReadText(std::filesystem::path(__FILE__).parent_path().parent_path() /
+  return evprov::bench::ReadText(std::filesystem::path(EVPROV_SOURCE_DIR) /
                                  "examples/catalog/variants/dc150.yaml");
 }
 
