@@ -8,12 +8,15 @@
 # references measured in the same run: the ECDSA/ECDH work a unit needs at
 # minimum, from `openssl speed`, and the CPU of the unit's two TLS handshakes
 # without sockets (build/tls_handshake_bench).
-# Usage: bench/pipeline_bench.sh [build-dir] [units] [runs]
+# The whole batch starts at once (the fleet's --ramp-per-second 0); RAMP=<n>
+# starts n chargers per second instead (the demo's default is 200).
+# Usage: [RAMP=n] bench/pipeline_bench.sh [build-dir] [units] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 UNITS=${2:-2000}
 RUNS=${3:-3}
+RAMP=${RAMP:-0}
 for exe in evprov evprov-sim; do
   [ -x "$BUILD/$exe" ] || { echo "pipeline_bench: build $BUILD/$exe first" >&2; exit 1; }
 done
@@ -24,6 +27,7 @@ for run in $(seq 1 "$RUNS"); do
   # CPU of the demo process and its waited children (the fleet).
   /usr/bin/time -f '%U %S' -o "$work/cpu-$run" \
     "$BUILD/evprov" demo --units "$UNITS" --env production --boot-delay-ms 0 --timeout 1800 \
+    --ramp-per-second "$RAMP" \
     --dir "$work/run-$run" --summary-json "$work/summary-$run.json" >"$work/out-$run" 2>&1 ||
     { echo "pipeline_bench: run $run failed:" >&2; tail -5 "$work/out-$run" >&2; exit 1; }
   # Run directories stay until the end: deleting thousands of files just
@@ -40,9 +44,9 @@ if [ -x "$BUILD/tls_handshake_bench" ]; then
   "$BUILD/tls_handshake_bench" --benchmark_filter='tls:13' --benchmark_format=json \
     --benchmark_out="$work/tls.json" --benchmark_out_format=json >/dev/null 2>&1 || rm -f "$work/tls.json"
 fi
-python3 - "$work" "$RUNS" "$UNITS" <<PY
+python3 - "$work" "$RUNS" "$UNITS" "$RAMP" <<PY
 import json, statistics, sys
-work, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, runs, units, ramp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 speed = """$speed"""
 signs = verifies = ecdh = None
 for line in speed.splitlines():
@@ -59,7 +63,8 @@ for r in range(1, runs + 1):
 rates = [s["units_per_second"] for s in summaries]
 median_rate = statistics.median(rates)
 mid = summaries[rates.index(median_rate)] if median_rate in rates else summaries[0]
-print(f"{units} units, production (profile 3, SoftHSM2 CA), boot delay 0, {runs} runs")
+start = "the whole batch at once" if ramp == 0 else f"{ramp:g} chargers started per second"
+print(f"{units} units, production (profile 3, SoftHSM2 CA), boot delay 0, {start}, {runs} runs")
 print()
 print("| measure | value |")
 print("|---|---:|")

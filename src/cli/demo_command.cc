@@ -50,6 +50,7 @@ struct DemoArgs {
   std::string sim;  // evprov-sim; default: next to this executable
   std::string summary_json;
   int fleet_threads = 2;
+  double ramp_per_second = 200;  // unit starts per second; 0: the whole batch at once
 };
 
 // Finished units as the station reports them (any thread).
@@ -166,7 +167,8 @@ Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   return ChildProcess::Start(
       {sim, "fleet", "--manifest", f.manifest_file, "--factory-url", f.factory_url, "--trust",
        f.trust_file, "--state-root", f.dir + "/sim", "--boot-delay-ms",
-       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads), "--json"},
+       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads),
+       "--ramp-per-second", std::to_string(a.ramp_per_second), "--json"},
       {.stdout_file = f.dir + "/fleet-summary.json", .stderr_file = f.dir + "/fleet.log"});
 }
 
@@ -302,6 +304,9 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   demo->add_option("--sim", a->sim, "The evprov-sim executable (default: next to evprov)");
   demo->add_option("--fleet-threads", a->fleet_threads, "Threads of the simulator fleet")
       ->check(CLI::Range(1, 64));
+  demo->add_option("--ramp-per-second", a->ramp_per_second,
+                   "Charger starts per second (0: the whole batch at once)")
+      ->check(CLI::Range(0.0, 100000.0));
   demo->add_option("--summary-json", a->summary_json, "Also write the summary there as JSON");
   demo->add_flag("--prepare-only", a->prepare_only,
                  "Only prepare the directory (store, CAs, units, station.yaml, manifest)");

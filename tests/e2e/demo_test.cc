@@ -1,6 +1,10 @@
 // The README's main job, `evprov demo`, provisions a small batch in both
 // environments: the station in-process, the fleet as its own process.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "e2e/e2e_fixture.h"
 
@@ -22,6 +26,35 @@ TEST(DemoTest, ProvisionsABatchInBothEnvironmentsAndPrintsTheSummary) {
   BatchOutcome out = ReadOutcome(p);
   EXPECT_EQ(out.ready, 6);
   EXPECT_EQ(out.units_with_one_valid_certificate, 6);
+}
+
+// The load shape reaches the fleet: `--ramp-per-second 0` (the whole batch at
+// once, as bench/pipeline_bench.sh runs it) is what the fleet is started with.
+TEST(DemoTest, PassesTheRampToTheFleet) {
+  TempDir dir;
+  const std::string args_file = dir.File("fleet-args");
+  const std::string wrapper = dir.File("sim.sh");
+  {
+    std::ofstream out(wrapper);
+    out << "#!/bin/sh\necho \"$@\" > '" << args_file << "'\nexec '" << kEvprovSim << "' \"$@\"\n";
+  }
+  ASSERT_EQ(::chmod(wrapper.c_str(), 0700), 0);
+  // Staging only: its CA keys are files, so this test needs no SoftHSM2 token
+  // (a process loads one SoftHSM2 configuration, the other test's).
+  CliRun run =
+      RunCli({"demo", "--units", "2", "--env", "staging", "--dir", dir.File("demo"), "--timeout",
+              "120", "--sim", wrapper, "--boot-delay-ms", "0", "--ramp-per-second", "0"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("2 of 2 units ready"), std::string::npos) << run.out;
+  std::ifstream in(args_file);
+  std::stringstream args;
+  args << in.rdbuf();
+  EXPECT_NE(args.str().find("--ramp-per-second 0.0"), std::string::npos) << args.str();
+
+  CliRun bad =
+      RunCli({"demo", "--units", "2", "--dir", dir.File("bad"), "--ramp-per-second", "-5"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE((bad.out + bad.err).find("--ramp-per-second"), std::string::npos) << bad.out << bad.err;
 }
 
 }  // namespace
