@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/journal.h"
 #include "pipeline/station_fixture.h"
 #include "support/node_peer.h"
 
@@ -145,13 +144,8 @@ TEST_F(IndependentChargerTest, ALateBootOnTheOldFactorySessionDoesNotDisturbVali
   EXPECT_LT(stale_at, status_at) << Transcript();
   EXPECT_TRUE(Saw("transaction_done")) << Transcript();
   // Validation ran once, without a failed attempt.
-  std::vector<JournalRecord> journal;
-  ASSERT_TRUE(store::InTransaction(*store_, store::TxMode::kRead, [&](store::Transaction& tx) {
-                EVPROV_ASSIGN_OR_RETURN(journal, ReadJournal(tx, u.id));
-                return Status::Ok();
-              }).ok());
   int validate_started = 0;
-  for (const auto& r : journal) {
+  for (const auto& r : Journal(*store_, u.id)) {
     EXPECT_NE(r.event, "failed") << r.step << ": " << r.detail.dump();
     if (r.step == "validate" && r.event == "started") ++validate_started;
   }

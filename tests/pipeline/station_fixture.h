@@ -25,6 +25,7 @@
 #include "evprov/sim/unit.h"
 #include "evprov/store/store.h"
 #include "evprov/units/units.h"
+#include "pipeline/journal.h"
 #include "support/temp_dir.h"
 #include "support/test_pki.h"
 
@@ -41,6 +42,16 @@ struct TestUnit {
   std::string bootstrap;  // secret
   catalog::Variant variant;
 };
+
+// The unit's journal, oldest first (a failed read fails the test).
+inline std::vector<JournalRecord> Journal(store::Store& store, std::int64_t unit) {
+  std::vector<JournalRecord> out;
+  EXPECT_TRUE(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
+                EVPROV_ASSIGN_OR_RETURN(out, ReadJournal(tx, unit));
+                return Status::Ok();
+              }).ok());
+  return out;
+}
 
 class StationTest : public ::testing::Test {
  protected:

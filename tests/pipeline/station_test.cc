@@ -36,15 +36,6 @@ std::vector<pki::CertificateRecord> Certificates(store::Store& store, std::int64
   return out;
 }
 
-std::vector<JournalRecord> Journal(store::Store& store, std::int64_t unit) {
-  std::vector<JournalRecord> out;
-  EXPECT_TRUE(store::InTransaction(store, store::TxMode::kRead, [&](store::Transaction& tx) {
-                EVPROV_ASSIGN_OR_RETURN(out, ReadJournal(tx, unit));
-                return Status::Ok();
-              }).ok());
-  return out;
-}
-
 // The factory check as the listener runs it, with the unit's bootstrap secret.
 Status FactoryAdmission(store::Store& store, const pki::StationSecret& secret, const TestUnit& u) {
   Status result;

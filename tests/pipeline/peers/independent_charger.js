@@ -259,6 +259,8 @@ function handlers(c) {
     if (a.staleFactoryBoot && phase === 'factory') {
       out({event: 'resetting'});
       const booted = await connectTo(state.priority[0]);
+      // The factory boot again, as it went out at power-up: before the
+      // station wrote the serial, so without serialNumber.
       const late = await c.call('BootNotification', {
         reason: 'PowerUp',
         chargingStation: {model: a.model, vendorName: a.vendorName,
