@@ -3,7 +3,6 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
-#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -158,70 +157,66 @@ class TreeBuilder {
   std::string key_;
 };
 
-// Printable ASCII other than the quote and the backslash: written as is.
-bool IsPlain(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
+// Written as is inside a string: printable ASCII other than the quote and
+// the backslash, and DEL (dump writes it unescaped too).
+bool IsPlain(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
-bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
-}
-
-// ASCII with escapes (a PEM's newlines, a message's quotes), as dump writes
-// it: the short escapes, other control bytes as \u00xx, DEL as is.
-void AppendEscapedAscii(std::string& out, std::string_view s) {
+// One byte that must be escaped, as dump writes it: the short escapes, other
+// control bytes as \u00xx.
+void AppendEscape(std::string& out, char ch) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += "\\u00";
-          out += kHex[(ch >> 4) & 0xf];
-          out += kHex[ch & 0xf];
-        } else {
-          out += ch;
-        }
-    }
+  switch (ch) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += "\\u00";
+      out += kHex[(ch >> 4) & 0xf];
+      out += kHex[ch & 0xf];
   }
-  out += '"';
 }
 
+// Runs of plain bytes between escapes are appended whole (a PEM is long
+// runs between line breaks). Text with bytes above ASCII is left to dump,
+// which replaces invalid UTF-8.
 void AppendString(std::string& out, std::string_view s) {
-  if (IsPlain(s)) {
-    out += '"';
-    out += s;
-    out += '"';
-  } else if (IsAscii(s)) {
-    AppendEscapedAscii(out, s);
-  } else {
-    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::size_t mark = out.size();
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (IsPlain(c)) continue;
+    if (c >= 0x80) {
+      out.resize(mark);
+      out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    }
+    out.append(s, run, i - run);
+    AppendEscape(out, s[i]);
+    run = i + 1;
   }
+  out.append(s, run);
+  out += '"';
 }
 
 template <typename Integer>

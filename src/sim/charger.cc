@@ -66,6 +66,11 @@ Status ValidateConfig(const ChargerConfig& c) {
   EVPROV_TRY(CheckLength("imsi", c.imsi, 20, false));
   if (c.state_dir.empty()) return Status::InvalidArgument("state_dir: empty");
   if (c.layout.empty()) return Status::InvalidArgument("layout: no EVSE");
+  if (c.report_part_bytes < kMinReportPartBytes) {
+    return Status::InvalidArgument("report_part_bytes: at least " +
+                                   std::to_string(kMinReportPartBytes) + ", got " +
+                                   std::to_string(c.report_part_bytes));
+  }
   for (std::size_t i = 0; i < c.layout.size(); ++i) {
     const auto& evse = c.layout[i];
     std::string where = "layout[" + std::to_string(i) + "]";

@@ -188,29 +188,39 @@ void Charger::SendReport(int request_id, DeviceModel::ReportBase base) {
   // Each part is written as text from the schema's report templates: the
   // same bytes as its tree would give, without building, checking and
   // freeing a tree per part (ocpp/payload_text.h; DeviceModelTest holds the
-  // two equal, and the station validates every part it receives).
+  // two equal, and the station validates every part it receives). Entries
+  // go into a part while it stays within report_part_bytes.
   const std::vector<std::size_t> items = model_->ReportItems(base);
-  const std::size_t per_message =
-      static_cast<std::size_t>(ItemsPerMessage(*model_, "GetReport", 20));
   std::string head = R"({"generatedAt":)";
   ocpp::AppendJsonString(head, FormatUtc(scheduler_.Now(), true));
   head += R"(,"reportData":[)";
   const std::string tail = R"(],"requestId":)" + std::to_string(request_id) + R"(,"seqNo":)";
-  std::size_t parts = (items.size() + per_message - 1) / per_message;
-  for (std::size_t part = 0; part < parts; ++part) {
-    std::string text = head;
-    const std::size_t end = std::min(items.size(), (part + 1) * per_message);
-    for (std::size_t i = part * per_message; i < end; ++i) {
-      if (i != part * per_message) text += ',';
-      model_->AppendReportEntry(text, items[i]);
+  // The part's end at its longest: the tail, a seqNo of up to 10 digits, "tbc".
+  const std::size_t end_bytes = tail.size() + 10 + std::string_view(R"(,"tbc":false})").size();
+  std::vector<std::string> parts;
+  std::string text = head;
+  std::string entry;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    entry.clear();
+    model_->AppendReportEntry(entry, items[i]);
+    const bool empty = text.size() == head.size();
+    if (!empty && text.size() + 1 + entry.size() + end_bytes > config_.report_part_bytes) {
+      parts.push_back(std::move(text));
+      text = head;
     }
-    text += tail;
-    text += std::to_string(part);
-    text += part + 1 < parts ? R"(,"tbc":true})" : R"(,"tbc":false})";
-    Send("NotifyReport", ocpp::PreSerialized(text));
+    if (text.size() != head.size()) text += ',';
+    text += entry;
+  }
+  if (!items.empty()) parts.push_back(std::move(text));
+  for (std::size_t part = 0; part < parts.size(); ++part) {
+    std::string& t = parts[part];
+    t += tail;
+    t += std::to_string(part);
+    t += part + 1 < parts.size() ? R"(,"tbc":true})" : R"(,"tbc":false})";
+    Send("NotifyReport", ocpp::PreSerialized(t));
   }
   log::Info("sim.report.sent",
-            {{"request_id", request_id}, {"parts", parts}, {"items", items.size()}});
+            {{"request_id", request_id}, {"parts", parts.size()}, {"items", items.size()}});
 }
 
 Answer Charger::OnSetNetworkProfile(const nlohmann::json& p) {

@@ -59,6 +59,7 @@ Result<ChargerConfig> BuildConfig(const ManifestRow& row, const UnitDefaults& de
     c.tpm_tcti = defaults.tpm_tcti;
   }
   c.boot_delay = std::chrono::milliseconds(defaults.boot_delay_ms);
+  c.report_part_bytes = defaults.report_part_bytes;
   std::vector<std::string> faults = defaults.faults;
   faults.insert(faults.end(), row.faults.begin(), row.faults.end());
   auto parsed = ParseFaults(faults);

@@ -24,6 +24,7 @@ struct UnitDefaults {
   std::string firmware_version;
   std::string tpm_tcti;  // non-empty: station keys in the TPM
   int boot_delay_ms = 1000;
+  std::size_t report_part_bytes = kDefaultReportPartBytes;
   std::vector<std::string> faults;
 };
 

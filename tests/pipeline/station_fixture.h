@@ -188,6 +188,9 @@ class StationTest : public ::testing::Test {
     c.state_dir = dir_.File("units/" + u.hardware_id);
     c.boot_delay = 100ms;
     c.retry_interval = std::chrono::seconds(1);
+    // Small report parts: every journey's two full reports arrive in several
+    // NotifyReport parts that the station must put together again.
+    c.report_part_bytes = 4096;
     auto parsed = sim::ParseFaults(faults);
     EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
     if (parsed.ok()) c.faults = *parsed;

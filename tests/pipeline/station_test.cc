@@ -124,6 +124,17 @@ class StationEndToEnd : public StationTest {
     EXPECT_TRUE(last.detail["configuration"].contains("SecurityCtrlr.Identity"));
     EXPECT_FALSE(last.detail["configuration"].contains("SecurityCtrlr.BasicAuthPassword"));
 
+    // Both full reports (read back, finalize) came in several parts (the
+    // fixture's 4 KiB limit) and were put together again.
+    int multipart_reports = 0;
+    for (const std::string& line : capture.sink().Lines()) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.value("event", "") == "sim.report.sent" && j.value("parts", 0) > 1) {
+        ++multipart_reports;
+      }
+    }
+    EXPECT_EQ(multipart_reports, 2);
+
     // No secret in the logs or the journal.
     EXPECT_EQ(capture.sink().Joined().find(u.bootstrap), std::string::npos);
     for (const auto& r : journal) EXPECT_EQ(r.detail.dump().find(u.bootstrap), std::string::npos);

@@ -4,6 +4,7 @@
 // and outgoing CALL is checked against the official schemas (sim_testing.h).
 #include <gtest/gtest.h>
 
+#include "evprov/ocpp/payload_text.h"
 #include "sim/sim_testing.h"
 
 namespace evprov::sim {
@@ -148,13 +149,15 @@ TEST_F(ChargerProvisioningTest, TooManyItemsIsAnOccurrenceViolation) {
   EXPECT_EQ(r.error().code, ocpp::RpcErrorCode::kOccurrenceConstraintViolation);
 }
 
-TEST_F(ChargerProvisioningTest, GetBaseReportSendsNotifyReportInParts) {
+// Small parts: entries are packed while the part's text stays within the
+// limit, and a part ends only when its next entry would not have fitted.
+TEST_F(ChargerProvisioningTest, GetBaseReportPacksNotifyReportPartsByBytes) {
+  config_.report_part_bytes = 4096;
   Boot("Pending");
   EXPECT_EQ(Call("GetBaseReport", {{"requestId", 42}, {"reportBase", "FullInventory"}})["status"],
             "Accepted");
   auto parts = link_.Of("NotifyReport");
   const std::size_t items = charger_->device_model().schema().items().size();
-  ASSERT_EQ(parts.size(), (items + 19) / 20);
   ASSERT_GE(parts.size(), 3U);
   std::size_t total = 0;
   std::set<std::string> components;
@@ -163,7 +166,14 @@ TEST_F(ChargerProvisioningTest, GetBaseReportSendsNotifyReportInParts) {
     EXPECT_EQ(p["requestId"], 42);
     EXPECT_EQ(p["seqNo"], static_cast<int>(i));
     EXPECT_EQ(p["tbc"], i + 1 < parts.size());
-    EXPECT_LE(p["reportData"].size(), 20U);
+    const std::size_t bytes = ocpp::JsonText(p).size();
+    EXPECT_LE(bytes, 4096U) << "part " << i;
+    if (i + 1 < parts.size()) {
+      // The next part's first entry (and its comma) would have crossed the
+      // limit, give or take the 11 bytes kept for the longest seqNo and tbc.
+      const std::size_t next = ocpp::JsonText(parts[i + 1]->payload["reportData"][0]).size();
+      EXPECT_GT(bytes + 1 + next + 11, 4096U) << "part " << i << " could have held more";
+    }
     total += p["reportData"].size();
     for (const json& entry : p["reportData"]) {
       std::string name = entry["component"]["name"];
@@ -184,6 +194,32 @@ TEST_F(ChargerProvisioningTest, GetBaseReportSendsNotifyReportInParts) {
   std::size_t before = link_.Of("NotifyReport").size();
   Call("GetBaseReport", {{"requestId", 44}, {"reportBase", "ConfigurationInventory"}});
   EXPECT_LT(link_.Of("NotifyReport").size() - before, parts.size());
+}
+
+// The default limit holds this layout's whole inventory in one part, however
+// many entries it has (DeviceDataCtrlr.ItemsPerMessage[GetReport] is about
+// the CSMS's GetReportRequest, not these parts).
+TEST_F(ChargerProvisioningTest, GetBaseReportFitsOnePartByDefault) {
+  Boot("Pending");
+  Call("GetBaseReport", {{"requestId", 7}, {"reportBase", "FullInventory"}});
+  auto parts = link_.Of("NotifyReport");
+  ASSERT_EQ(parts.size(), 1U);
+  const json& p = parts[0]->payload;
+  EXPECT_EQ(p["seqNo"], 0);
+  EXPECT_EQ(p["tbc"], false);
+  EXPECT_EQ(p["reportData"].size(), charger_->device_model().schema().items().size());
+  EXPECT_GT(p["reportData"].size(), std::stoul(std::string(charger_->device_model().Get(
+                                        "DeviceDataCtrlr", "ItemsPerMessage", "GetReport"))));
+  EXPECT_LE(ocpp::JsonText(p).size(), kDefaultReportPartBytes);
+}
+
+TEST_F(ChargerProvisioningTest, ATooSmallReportPartIsRefusedByName) {
+  config_.report_part_bytes = 100;
+  auto c = Charger::Open(config_, link_, scheduler_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("report_part_bytes"), std::string::npos)
+      << c.status().message();
 }
 
 TEST_F(ChargerProvisioningTest, InstallListDeleteCertificates) {

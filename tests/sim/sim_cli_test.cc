@@ -27,15 +27,37 @@ void Write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+// `evprov-sim run` for one unit with a bootstrap secret, plus `extra`.
+test::CliRun RunOne(const test::TempDir& dir, const std::vector<std::string>& extra) {
+  ::setenv("EVPROV_SIM_TEST_SECRET", kBootstrapSecret, 1);
+  std::vector<std::string> args = {"run",
+                                   "--hardware-id",
+                                   "HW-1",
+                                   "--variant",
+                                   kVariant,
+                                   "--factory-url",
+                                   "ws://127.0.0.1:1/ocpp",
+                                   "--bootstrap-secret-env",
+                                   "EVPROV_SIM_TEST_SECRET",
+                                   "--state-dir",
+                                   dir.File("u")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return Sim(args);
+}
+
 TEST(SimCliTest, UnknownFaultIsAnArgumentError) {
   test::TempDir dir;
-  ::setenv("EVPROV_SIM_TEST_SECRET", kBootstrapSecret, 1);
-  auto r = Sim({"run", "--hardware-id", "HW-1", "--variant", kVariant, "--factory-url",
-                "ws://127.0.0.1:1/ocpp", "--bootstrap-secret-env", "EVPROV_SIM_TEST_SECRET",
-                "--state-dir", dir.File("u"), "--fault", "explode-at=Reset"});
+  auto r = RunOne(dir, {"--fault", "explode-at=Reset"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--fault"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("explode-at"), std::string::npos) << r.err;
+}
+
+TEST(SimCliTest, ATooSmallReportPartIsAnArgumentError) {
+  test::TempDir dir;
+  auto r = RunOne(dir, {"--report-part-bytes", "100"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--report-part-bytes"), std::string::npos) << r.err;
 }
 
 TEST(SimCliTest, MissingAuthenticationIsAnArgumentError) {

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -51,6 +52,10 @@
 #include "evprov/sim/scheduler.h"
 
 namespace evprov::sim {
+
+// Under the 64 KiB that CSMSs commonly accept in one WebSocket message.
+inline constexpr std::size_t kDefaultReportPartBytes = 60000;
+inline constexpr std::size_t kMinReportPartBytes = 1024;
 
 struct ChargerConfig {
   // Burnt in at production; the same on every start.
@@ -82,6 +87,11 @@ struct ChargerConfig {
   std::chrono::milliseconds boot_delay{1000};
   std::chrono::seconds retry_interval{30};  // BootNotification retry without an interval
   int slot_count = kDefaultSlotCount;
+  // NotifyReport parts: entries are packed into a part while its payload
+  // stays within this many bytes (a part holds at least one entry). OCPP
+  // leaves the split to the charger; DeviceDataCtrlr.ItemsPerMessage
+  // [GetReport] limits the CSMS's GetReportRequest, not these parts.
+  std::size_t report_part_bytes = kDefaultReportPartBytes;
   Faults faults;
   // Optional: a schema shared with other units of the same layout (fleet mode).
   std::shared_ptr<const DeviceModelSchema> schema;
