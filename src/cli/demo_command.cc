@@ -51,6 +51,7 @@ struct DemoArgs {
   std::string summary_json;
   int fleet_threads = 2;
   double ramp_per_second = 200;  // unit starts per second; 0: the whole batch at once
+  std::string sim_state_dir;     // the chargers' state; default: <dir>/sim
 };
 
 // Finished units as the station reports them (any thread).
@@ -166,9 +167,10 @@ Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   }
   return ChildProcess::Start(
       {sim, "fleet", "--manifest", f.manifest_file, "--factory-url", f.factory_url, "--trust",
-       f.trust_file, "--state-root", f.dir + "/sim", "--boot-delay-ms",
-       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads),
-       "--ramp-per-second", std::to_string(a.ramp_per_second), "--json"},
+       f.trust_file, "--state-root", a.sim_state_dir.empty() ? f.dir + "/sim" : a.sim_state_dir,
+       "--boot-delay-ms", std::to_string(a.boot_delay_ms), "--threads",
+       std::to_string(a.fleet_threads), "--ramp-per-second", std::to_string(a.ramp_per_second),
+       "--json"},
       {.stdout_file = f.dir + "/fleet-summary.json", .stderr_file = f.dir + "/fleet.log"});
 }
 
@@ -307,6 +309,8 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   demo->add_option("--ramp-per-second", a->ramp_per_second,
                    "Charger starts per second (0: the whole batch at once)")
       ->check(CLI::Range(0.0, 100000.0));
+  demo->add_option("--sim-state-dir", a->sim_state_dir,
+                   "Where the simulated chargers keep their state (default: <dir>/sim)");
   demo->add_option("--summary-json", a->summary_json, "Also write the summary there as JSON");
   demo->add_flag("--prepare-only", a->prepare_only,
                  "Only prepare the directory (store, CAs, units, station.yaml, manifest)");
