@@ -159,6 +159,11 @@ std::int64_t SealedCount(Context& ctx) {
   return n.ok() ? n->get<std::int64_t>() : 0;
 }
 
+// Where the simulated chargers keep their state.
+std::string SimStateDir(const DemoArgs& a, const DemoFiles& f) {
+  return a.sim_state_dir.empty() ? f.dir + "/sim" : a.sim_state_dir;
+}
+
 Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   std::string sim = a.sim.empty() ? ExecutableDir() + "/evprov-sim" : a.sim;
   if (!fs::exists(sim)) {
@@ -167,10 +172,9 @@ Result<ChildProcess> StartFleet(const DemoArgs& a, const DemoFiles& f) {
   }
   return ChildProcess::Start(
       {sim, "fleet", "--manifest", f.manifest_file, "--factory-url", f.factory_url, "--trust",
-       f.trust_file, "--state-root", a.sim_state_dir.empty() ? f.dir + "/sim" : a.sim_state_dir,
-       "--boot-delay-ms", std::to_string(a.boot_delay_ms), "--threads",
-       std::to_string(a.fleet_threads), "--ramp-per-second", std::to_string(a.ramp_per_second),
-       "--json"},
+       f.trust_file, "--state-root", SimStateDir(a, f), "--boot-delay-ms",
+       std::to_string(a.boot_delay_ms), "--threads", std::to_string(a.fleet_threads),
+       "--ramp-per-second", std::to_string(a.ramp_per_second), "--json"},
       {.stdout_file = f.dir + "/fleet-summary.json", .stderr_file = f.dir + "/fleet.log"});
 }
 
@@ -266,7 +270,8 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
             << "records:  " << f.dir << "/evprov.db\n"
             << "  evprov --store " << f.dir << "/evprov.db unit list | unit show HW-S-000001"
             << " | audit verify\n"
-            << "fleet:    " << f.dir << "/fleet-summary.json, " << f.dir << "/fleet.log\n";
+            << "fleet:    " << f.dir << "/fleet-summary.json, " << f.dir << "/fleet.log\n"
+            << "chargers: " << SimStateDir(a, f) << " (each one's state)\n";
   if (!a.summary_json.empty()) {
     ordered_json summary = {{"units", total},
                             {"ready", ready},

@@ -59,6 +59,7 @@ TEST(DemoTest, PassesTheRampAndTheStateDirectoryToTheFleet) {
   }
   EXPECT_EQ(units, 2);
   EXPECT_FALSE(std::filesystem::exists(dir.File("demo") + "/sim"));
+  EXPECT_NE(run.out.find("chargers: " + dir.File("nvm")), std::string::npos) << run.out;
 
   CliRun bad =
       RunCli({"demo", "--units", "2", "--dir", dir.File("bad"), "--ramp-per-second", "-5"});
