@@ -24,6 +24,7 @@ UNITS=${2:-2000}
 RUNS=${3:-3}
 RAMP=${RAMP:-0}
 SIM_STATE=${SIM_STATE:-tmpfs}
+case "$SIM_STATE" in tmpfs | disk) ;; *) echo "pipeline_bench: SIM_STATE must be tmpfs or disk" >&2; exit 2 ;; esac
 [ "$SIM_STATE" = tmpfs ] && { [ -d /dev/shm ] && [ -w /dev/shm ] || SIM_STATE=disk; }
 for exe in evprov evprov-sim; do
   [ -x "$BUILD/$exe" ] || { echo "pipeline_bench: build $BUILD/$exe first" >&2; exit 1; }

@@ -203,12 +203,14 @@ void Charger::SendReport(int request_id, DeviceModel::ReportBase base) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     entry.clear();
     model_->AppendReportEntry(entry, items[i]);
-    const bool empty = text.size() == head.size();
-    if (!empty && text.size() + 1 + entry.size() + end_bytes > config_.report_part_bytes) {
-      parts.push_back(std::move(text));
-      text = head;
+    if (text.size() > head.size()) {  // not the part's first entry
+      if (text.size() + 1 + entry.size() + end_bytes > config_.report_part_bytes) {
+        parts.push_back(std::move(text));
+        text = head;
+      } else {
+        text += ',';
+      }
     }
-    if (text.size() != head.size()) text += ',';
     text += entry;
   }
   if (!items.empty()) parts.push_back(std::move(text));

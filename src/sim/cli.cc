@@ -72,7 +72,8 @@ void AddCommon(CLI::App* cmd, Common& c) {
   cmd->add_option("--boot-delay-ms", c.defaults.boot_delay_ms, "Reboot delay")
       ->check(CLI::Range(0, 600000));
   cmd->add_option("--report-part-bytes", c.defaults.report_part_bytes,
-                  "Largest NotifyReport part, in bytes (default 60000)")
+                  "Largest NotifyReport part, in bytes (default " +
+                      std::to_string(kDefaultReportPartBytes) + ")")
       ->check(CLI::Range(kMinReportPartBytes, std::size_t{16} << 20));
   cmd->add_option("--tpm-tcti", c.defaults.tpm_tcti,
                   "Keep station keys in a TPM (tpm2-openssl TCTI, e.g. swtpm:port=2321)");

@@ -152,7 +152,8 @@ TEST_F(ChargerProvisioningTest, TooManyItemsIsAnOccurrenceViolation) {
 // Small parts: entries are packed while the part's text stays within the
 // limit, and a part ends only when its next entry would not have fitted.
 TEST_F(ChargerProvisioningTest, GetBaseReportPacksNotifyReportPartsByBytes) {
-  config_.report_part_bytes = 4096;
+  constexpr std::size_t kLimit = 4096;
+  config_.report_part_bytes = kLimit;
   Boot("Pending");
   EXPECT_EQ(Call("GetBaseReport", {{"requestId", 42}, {"reportBase", "FullInventory"}})["status"],
             "Accepted");
@@ -167,12 +168,12 @@ TEST_F(ChargerProvisioningTest, GetBaseReportPacksNotifyReportPartsByBytes) {
     EXPECT_EQ(p["seqNo"], static_cast<int>(i));
     EXPECT_EQ(p["tbc"], i + 1 < parts.size());
     const std::size_t bytes = ocpp::JsonText(p).size();
-    EXPECT_LE(bytes, 4096U) << "part " << i;
+    EXPECT_LE(bytes, kLimit) << "part " << i;
     if (i + 1 < parts.size()) {
       // The next part's first entry (and its comma) would have crossed the
       // limit, give or take the 11 bytes kept for the longest seqNo and tbc.
       const std::size_t next = ocpp::JsonText(parts[i + 1]->payload["reportData"][0]).size();
-      EXPECT_GT(bytes + 1 + next + 11, 4096U) << "part " << i << " could have held more";
+      EXPECT_GT(bytes + 1 + next + 11, kLimit) << "part " << i << " could have held more";
     }
     total += p["reportData"].size();
     for (const json& entry : p["reportData"]) {
