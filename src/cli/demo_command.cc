@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -58,8 +59,17 @@ struct DemoArgs {
 class Outcomes {
  public:
   void Add(const pipeline::UnitOutcome& o) {
-    std::lock_guard lock(mu_);
-    by_hardware_id_[o.hardware_id] = o;
+    {
+      std::lock_guard lock(mu_);
+      by_hardware_id_[o.hardware_id] = o;
+    }
+    added_.notify_all();
+  }
+  // Waits until there are at least n outcomes or the timeout passed; the
+  // batch's end is then seen when it happens, not at the next poll.
+  void WaitFor(std::size_t n, Clock::duration timeout) const {
+    std::unique_lock lock(mu_);
+    added_.wait_for(lock, timeout, [&] { return by_hardware_id_.size() >= n; });
   }
   std::size_t size() const {
     std::lock_guard lock(mu_);
@@ -72,6 +82,7 @@ class Outcomes {
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable added_;
   std::map<std::string, pipeline::UnitOutcome> by_hardware_id_;
 };
 
@@ -221,7 +232,7 @@ Status RunDemo(Context& ctx, DemoArgs& a) {
   auto last_line = Clock::time_point{};
   const auto deadline = start + std::chrono::seconds(a.timeout_s);
   while (static_cast<int>(outcomes.size()) < total && Clock::now() < deadline && fleet.running()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    outcomes.WaitFor(static_cast<std::size_t>(total), std::chrono::milliseconds(250));
     auto now = Clock::now();
     if (tty || now - last_line >= std::chrono::seconds(2)) {
       std::cerr << (tty ? "\r" : "")
