@@ -114,7 +114,8 @@ void BM_TypedBootNotificationRoundTrip(benchmark::State& state) {
 BENCHMARK(BM_TypedBootNotificationRoundTrip);
 
 // A NotifyReport frame of 20 report items, as the simulator sends them (the
-// station receives ten per unit): the frame parser against nlohmann's own.
+// station receives two full inventories of about 95 items per unit, each in
+// one part): the frame parser against nlohmann's own.
 std::string NotifyReportFrame() {
   json data = json::array();
   for (int i = 0; i < 20; ++i) {
