@@ -195,8 +195,11 @@ void Charger::SendReport(int request_id, DeviceModel::ReportBase base) {
   ocpp::AppendJsonString(head, FormatUtc(scheduler_.Now(), true));
   head += R"(,"reportData":[)";
   const std::string tail = R"(],"requestId":)" + std::to_string(request_id) + R"(,"seqNo":)";
-  // The part's end at its longest: the tail, a seqNo of up to 10 digits, "tbc".
-  const std::size_t end_bytes = tail.size() + 10 + std::string_view(R"(,"tbc":false})").size();
+  // The part's end at its longest: the tail, the seqNo (an OCPP integer, at
+  // most 10 digits), "tbc".
+  constexpr std::size_t kLongestSeqNo = 10;
+  const std::size_t end_bytes =
+      tail.size() + kLongestSeqNo + std::string_view(R"(,"tbc":false})").size();
   std::vector<std::string> parts;
   std::string text = head;
   std::string entry;
